@@ -1,0 +1,230 @@
+import { EngineError, EngineVersionError, abortError } from './errors.ts';
+import { operations, type OperationId, type OperationSpec } from './generated/operations.ts';
+import { resolveEndpoint, type Endpoint, type EndpointOptions } from './transport/endpoint.ts';
+import { hijack, type HijackedConnection } from './transport/hijack.ts';
+import { HttpTransport, readCapped, type HttpResponse, type RequestBody, type Timeouts } from './transport/http.ts';
+import { MAX_API_VERSION, VersionNegotiator, compareVersions, parsePinnedVersion } from './version.ts';
+
+/** Options for {@link connect}. Everything is optional: the environment fills the gaps as the docker CLI does. */
+export interface ConnectOptions extends EndpointOptions {
+  /** Pin the API version (e.g. `'1.43'`) and skip negotiation; `DOCKER_API_VERSION` does the same. */
+  readonly apiVersion?: string;
+  readonly timeouts?: Timeouts;
+  /** Extra headers sent with every request (e.g. a gateway's `Authorization`). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Environment to read `DOCKER_*` from (default `process.env`). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Every SDK call accepts a signal; aborting it closes the request, or the stream it opened. */
+export interface CallOptions {
+  readonly signal?: AbortSignal;
+}
+
+type Scalar = string | number | boolean;
+/** The query as typed by the generated `<Operation>Query` interfaces. */
+export type QueryInput = object;
+
+/** What a resource method hands to the core for one operation. */
+export interface OperationInput extends CallOptions {
+  readonly params?: Readonly<Record<string, string>>;
+  readonly query?: QueryInput | undefined;
+  /** A JSON body (serialized here) — or, with `contentType`, a raw body sent as is. */
+  readonly body?: unknown;
+  readonly contentType?: string;
+  readonly headers?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * The request core shared by all resource modules: resolves the API version, checks that the
+ * operation and each parameter exist in it, encodes path and query, and runs the request through
+ * the single transport.
+ */
+export class EngineCore {
+  readonly endpoint: Endpoint;
+  readonly #transport: HttpTransport;
+  readonly #negotiator: VersionNegotiator;
+  readonly #headers: Readonly<Record<string, string>>;
+  readonly #connectTimeout: number;
+
+  constructor(options: ConnectOptions = {}) {
+    const env = options.env ?? process.env;
+    this.endpoint = resolveEndpoint(options, env);
+    this.#transport = new HttpTransport(this.endpoint, options.timeouts);
+    this.#connectTimeout = options.timeouts?.connect ?? 10_000;
+    this.#headers = { 'User-Agent': 'gantry-engine/0.1', ...options.headers };
+    const pinned = options.apiVersion
+      ? parsePinnedVersion(options.apiVersion, 'apiVersion')
+      : env.DOCKER_API_VERSION
+        ? parsePinnedVersion(env.DOCKER_API_VERSION, 'DOCKER_API_VERSION')
+        : undefined;
+    this.#negotiator = new VersionNegotiator(pinned, () => this.#pingForVersion());
+  }
+
+  /** The API version in use, negotiating first if needed. */
+  apiVersion(signal?: AbortSignal): Promise<string> {
+    return abortable(this.#negotiator.resolve(), signal);
+  }
+
+  /** Sends the operation and parses the JSON answer (`undefined` for an empty body). */
+  async json<T>(operationId: OperationId, input: OperationInput = {}): Promise<T> {
+    const response = await this.send(operationId, input);
+    const text = await readCapped(response.body, Number.POSITIVE_INFINITY);
+    if (!text.trim()) return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch (err) {
+      throw new EngineError('STREAM_PROTOCOL', `${operationId}: the daemon sent invalid JSON (${(err as Error).message})`);
+    }
+  }
+
+  /** Sends the operation and discards the body. */
+  async void(operationId: OperationId, input: OperationInput = {}): Promise<void> {
+    const response = await this.send(operationId, input);
+    response.body.resume();
+    await new Promise<void>((resolve) => {
+      response.body.once('end', resolve);
+      response.body.once('close', resolve);
+      response.body.once('error', () => resolve());
+    });
+  }
+
+  /** Sends the operation and hands back the live response (streams, tar, long polls). */
+  async send(operationId: OperationId, input: OperationInput = {}): Promise<HttpResponse> {
+    const spec = operations[operationId] as OperationSpec;
+    const version = await this.#versionFor(spec, input);
+    const { headers, body } = this.#prepareBody(input);
+    return this.#transport.request({
+      method: spec.method,
+      path: `/v${version}${buildPath(spec, input)}`,
+      headers,
+      body,
+      signal: input.signal,
+      streaming: spec.streaming.length > 0,
+      operation: operationId,
+    });
+  }
+
+  /** Sends the operation with `Upgrade: tcp` and returns the hijacked connection. */
+  async hijack(operationId: OperationId, input: OperationInput = {}): Promise<HijackedConnection> {
+    const spec = operations[operationId] as OperationSpec;
+    const version = await this.#versionFor(spec, input);
+    const { headers } = this.#prepareBody({ ...input, body: undefined });
+    return hijack(this.endpoint, this.#connectTimeout, {
+      method: spec.method,
+      path: `/v${version}${buildPath(spec, input)}`,
+      headers,
+      body: input.body === undefined ? undefined : JSON.stringify(input.body),
+      signal: input.signal,
+      operation: operationId,
+    });
+  }
+
+  /** Closes pooled connections. Open streams end. */
+  close(): Promise<void> {
+    return this.#transport.close();
+  }
+
+  async #versionFor(spec: OperationSpec, input: OperationInput): Promise<string> {
+    if (input.signal?.aborted) throw abortError(input.signal);
+    const version = await this.apiVersion(input.signal);
+    if (compareVersions(spec.since, version) > 0) {
+      throw new EngineVersionError(`${spec.operationId} (${spec.method} ${spec.path})`, spec.since, version);
+    }
+    for (const [name, value] of Object.entries(input.query ?? {})) {
+      if (value === undefined) continue;
+      const param = spec.query[name];
+      if (!param) {
+        throw new EngineError(
+          'INVALID_ARGUMENT',
+          `${spec.operationId} has no query parameter "${name}" — known: ${Object.keys(spec.query).join(', ') || 'none'}`,
+        );
+      }
+      if (compareVersions(param.since, version) > 0) {
+        throw new EngineVersionError(`the "${name}" parameter of ${spec.operationId}`, param.since, version);
+      }
+    }
+    return version;
+  }
+
+  #prepareBody(input: OperationInput): { headers: Record<string, string>; body: RequestBody } {
+    const headers: Record<string, string> = { ...this.#headers };
+    for (const [name, value] of Object.entries(input.headers ?? {})) if (value !== undefined) headers[name] = value;
+    if (input.body === undefined) return { headers, body: undefined };
+    if (input.contentType) {
+      headers['Content-Type'] = input.contentType;
+      return { headers, body: input.body as RequestBody };
+    }
+    headers['Content-Type'] = 'application/json';
+    return { headers, body: JSON.stringify(input.body) };
+  }
+
+  async #pingForVersion(): Promise<string | undefined> {
+    const response = await this.#transport.request({ method: 'GET', path: '/_ping', operation: 'SystemPing', headers: this.#headers });
+    response.body.resume();
+    const header = response.headers['api-version'];
+    return Array.isArray(header) ? header[0] : header;
+  }
+}
+
+/** Fills `{name}` placeholders and appends the encoded query string. */
+export function buildPath(spec: OperationSpec, input: OperationInput): string {
+  const path = spec.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = input.params?.[name];
+    if (value === undefined || value === '') {
+      throw new EngineError('INVALID_ARGUMENT', `${spec.operationId} needs a non-empty "${name}"`);
+    }
+    return encodePathSegment(value);
+  });
+  const query = encodeQuery(spec, input.query);
+  return query ? `${path}?${query}` : path;
+}
+
+/** Image references keep their `/`, `:` and `@` readable; everything else is percent-encoded. */
+function encodePathSegment(value: string): string {
+  return encodeURIComponent(value).replace(/%2F/gi, '/').replace(/%3A/gi, ':').replace(/%40/g, '@');
+}
+
+/**
+ * Encodes a typed query the way the daemon reads it: booleans as `true`/`false`, JSON-valued
+ * parameters (`filters`, `buildargs`, `labels`, ...) JSON-encoded, list parameters as repeated keys.
+ *
+ * @example
+ * ```ts
+ * encodeQuery(operations.ContainerList, { all: true, filters: { status: ['exited'] } });
+ * // 'all=true&filters=%7B%22status%22%3A%5B%22exited%22%5D%7D'
+ * ```
+ */
+export function encodeQuery(spec: OperationSpec, query: QueryInput | undefined): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(query ?? {})) {
+    if (value === undefined || value === null) continue;
+    const encoding = spec.query[name]?.encoding ?? 'string';
+    if (encoding === 'json') search.append(name, typeof value === 'string' ? value : JSON.stringify(value));
+    else if (Array.isArray(value)) for (const item of value as Scalar[]) search.append(name, String(item));
+    else search.append(name, String(value as Scalar));
+  }
+  return search.toString();
+}
+
+/** Lets one caller stop waiting for a shared promise without cancelling it for the others. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortError(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+export { MAX_API_VERSION };

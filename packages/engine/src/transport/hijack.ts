@@ -1,0 +1,138 @@
+import type { Socket } from 'node:net';
+import { abortError, EngineApiError, EngineStreamError } from '../errors.ts';
+import type { Endpoint } from './endpoint.ts';
+import { openSocket } from './socket.ts';
+
+/** A connection the daemon has handed over to raw stdio after the HTTP exchange. */
+export interface HijackedConnection {
+  readonly socket: Socket;
+  /** Bytes of the stream that arrived in the same read as the response head. */
+  readonly head: Buffer;
+  readonly status: number;
+  /** Lower-cased response headers. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface HijackRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly signal?: AbortSignal | undefined;
+  readonly operation: string;
+}
+
+/** The longest response head accepted before the stream starts. */
+const MAX_HEAD = 64 * 1024;
+
+/**
+ * Opens a dedicated connection, sends one request with `Upgrade: tcp` and returns the socket once
+ * the daemon answered `101 UPGRADED` or the older bare `200` followed by the raw stream. Hijacked
+ * connections never go back to the pool.
+ */
+export async function hijack(
+  endpoint: Endpoint,
+  connectTimeoutMs: number,
+  req: HijackRequest,
+): Promise<HijackedConnection> {
+  const socket = await openSocket(endpoint, connectTimeoutMs, req.signal).catch((err: unknown) => {
+    throw req.signal?.aborted ? abortError(req.signal) : err;
+  });
+  const onAbort = () => socket.destroy(abortError(req.signal));
+  req.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    socket.write(serializeRequest(endpoint, req));
+    const { status, headers, rest } = await readHead(socket);
+    if (status >= 400) {
+      const text = await readErrorBody(socket, rest, headers);
+      throw new EngineApiError(status, text, { method: req.method, path: req.path.split('?')[0] ?? '', operation: req.operation });
+    }
+    if (status !== 101 && status !== 200) {
+      throw new EngineStreamError('STREAM_PROTOCOL', `unexpected status ${status} when attaching`);
+    }
+    return { socket, head: rest, status, headers };
+  } catch (err) {
+    socket.destroy();
+    throw req.signal?.aborted ? abortError(req.signal) : err;
+  } finally {
+    req.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function serializeRequest(endpoint: Endpoint, req: HijackRequest): string {
+  const host = endpoint.kind === 'unix' ? 'localhost' : `${endpoint.hostname}:${endpoint.port}`;
+  const body = req.body ?? '';
+  const lines = [
+    `${req.method} ${req.path} HTTP/1.1`,
+    `Host: ${host}`,
+    'Connection: Upgrade',
+    'Upgrade: tcp',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+  ];
+  if (body) lines.push('Content-Type: application/json');
+  for (const [name, value] of Object.entries(req.headers ?? {})) {
+    if (/[\r\n]/.test(name) || /[\r\n]/.test(value)) throw new EngineStreamError('STREAM_PROTOCOL', `header ${name} holds a line break`);
+    lines.push(`${name}: ${value}`);
+  }
+  return `${lines.join('\r\n')}\r\n\r\n${body}`;
+}
+
+function readHead(socket: Socket): Promise<{ status: number; headers: Record<string, string>; rest: Buffer }> {
+  return new Promise((resolve, reject) => {
+    let buffered = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+      const end = buffered.indexOf('\r\n\r\n');
+      if (end < 0) {
+        if (buffered.length > MAX_HEAD) fail(new EngineStreamError('STREAM_PROTOCOL', 'response head too large'));
+        return;
+      }
+      cleanup();
+      socket.pause();
+      const [statusLine = '', ...headerLines] = buffered.subarray(0, end).toString('latin1').split('\r\n');
+      const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? Number.NaN);
+      if (Number.isNaN(status)) return reject(new EngineStreamError('STREAM_PROTOCOL', `bad status line "${statusLine}"`));
+      const headers: Record<string, string> = {};
+      for (const line of headerLines) {
+        const colon = line.indexOf(':');
+        if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      resolve({ status, headers, rest: buffered.subarray(end + 4) });
+    };
+    const onEnd = () => fail(new EngineStreamError('STREAM_PROTOCOL', 'connection closed before the response head'));
+    const onError = (err: Error) => fail(err);
+    function cleanup() {
+      socket.off('data', onData);
+      socket.off('end', onEnd);
+      socket.off('error', onError);
+    }
+    function fail(err: Error) {
+      cleanup();
+      reject(err);
+    }
+    socket.on('data', onData);
+    socket.once('end', onEnd);
+    socket.once('error', onError);
+  });
+}
+
+async function readErrorBody(socket: Socket, rest: Buffer, headers: Record<string, string>): Promise<string> {
+  const length = Number(headers['content-length'] ?? Number.NaN);
+  const chunks = [rest];
+  let size = rest.length;
+  socket.resume();
+  if (!(size >= length)) {
+    for await (const chunk of socket) {
+      chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+      if (size >= length || size > MAX_HEAD) break;
+    }
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  try {
+    const parsed = JSON.parse(text) as { message?: unknown };
+    return typeof parsed.message === 'string' ? parsed.message : text;
+  } catch {
+    return text;
+  }
+}

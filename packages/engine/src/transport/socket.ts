@@ -1,0 +1,140 @@
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { EngineConnectionError } from '../errors.ts';
+import type { Endpoint } from './endpoint.ts';
+
+/**
+ * The one socket factory of the SDK: every HTTP request (through the undici pool) and every
+ * hijacked attach / exec stream opens its connection here, so unix, tcp and TLS behave alike and
+ * connection failures get the same diagnostics.
+ *
+ * `allowHalfOpen` lets a hijacked stream close its write side (stdin EOF) and keep reading.
+ *
+ * @param timeoutMs connect timeout in milliseconds; 0 disables it.
+ */
+export function openSocket(endpoint: Endpoint, timeoutMs: number, signal?: AbortSignal): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = createRawSocket(endpoint);
+    const readyEvent = endpoint.kind === 'tcp' && endpoint.tls ? 'secureConnect' : 'connect';
+    const timer = timeoutMs > 0 ? setTimeout(() => fail(timeoutError(endpoint, timeoutMs)), timeoutMs) : undefined;
+    const onAbort = () => fail(signal?.reason ?? new Error('aborted'));
+    const cleanup = () => {
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      socket.off('error', onError);
+    };
+    function fail(err: unknown) {
+      cleanup();
+      socket.destroy();
+      reject(err);
+    }
+    const onError = (err: Error) => fail(diagnoseConnectError(endpoint, err));
+    if (signal?.aborted) return fail(signal.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    socket.once('error', onError);
+    socket.once(readyEvent, () => {
+      cleanup();
+      socket.setNoDelay(true);
+      resolve(socket);
+    });
+  });
+}
+
+function createRawSocket(endpoint: Endpoint): Socket {
+  if (endpoint.kind === 'unix') return netConnect({ path: endpoint.socketPath, allowHalfOpen: true });
+  if (!endpoint.tls) return netConnect({ host: endpoint.hostname, port: endpoint.port, allowHalfOpen: true });
+  const { ca, cert, key, verify } = endpoint.tls;
+  return tlsConnect({
+    host: endpoint.hostname,
+    port: endpoint.port,
+    servername: isIp(endpoint.hostname) ? undefined : endpoint.hostname,
+    ca,
+    cert,
+    key,
+    rejectUnauthorized: verify,
+    allowHalfOpen: true,
+    ALPNProtocols: ['http/1.1'],
+  });
+}
+
+function isIp(hostname: string): boolean {
+  return /^[\d.]+$/.test(hostname) || hostname.includes(':');
+}
+
+function timeoutError(endpoint: Endpoint, ms: number): EngineConnectionError {
+  return new EngineConnectionError(
+    'ENGINE_TIMEOUT',
+    endpoint.url,
+    `no connection after ${ms} ms`,
+    'check that the daemon is running and the address and firewall are right, or raise timeouts.connect',
+  );
+}
+
+/**
+ * Turns a low-level connect error into an actionable {@link EngineConnectionError}; other errors pass
+ * through unchanged.
+ */
+export function diagnoseConnectError(endpoint: Endpoint, err: Error): Error {
+  if (err instanceof EngineConnectionError) return err;
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  const at = endpoint.url;
+  if (code === 'ENOENT') {
+    return new EngineConnectionError(
+      'ENGINE_SOCKET_MISSING',
+      at,
+      'the socket does not exist',
+      'start the Docker daemon (dockerd) or set DOCKER_HOST to where it listens',
+      { cause: err },
+    );
+  }
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new EngineConnectionError(
+      'ENGINE_PERMISSION_DENIED',
+      at,
+      'permission denied',
+      'add your user to the docker group (then log in again) or set DOCKER_HOST',
+      { cause: err },
+    );
+  }
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ECONNRESET') {
+    return new EngineConnectionError(
+      'ENGINE_UNREACHABLE',
+      at,
+      `${code === 'ENOTFOUND' ? 'the host name does not resolve' : 'connection refused'} (${code})`,
+      'check that the daemon is running and listening there, or set DOCKER_HOST',
+      { cause: err },
+    );
+  }
+  if (isTlsError(code, err)) {
+    return new EngineConnectionError(
+      'ENGINE_TLS',
+      at,
+      `TLS handshake failed (${code || err.message})`,
+      tlsHint(code, err),
+      { cause: err },
+    );
+  }
+  return err;
+}
+
+function isTlsError(code: string, err: Error): boolean {
+  return (
+    code.startsWith('ERR_SSL') ||
+    code.startsWith('ERR_TLS') ||
+    /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|HOSTNAME|ALTNAME/.test(code) ||
+    /ssl|tls|certificate/i.test(err.message)
+  );
+}
+
+function tlsHint(code: string, err: Error): string {
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|HOSTNAME/.test(code)) {
+    return "the daemon's certificate is not signed by the CA you gave or does not name this host — check DOCKER_CERT_PATH/ca.pem";
+  }
+  if (/certificate required|alert.*(?:certificate|handshake)|bad certificate|unknown ca/i.test(err.message)) {
+    return 'the daemon rejected the client certificate — check DOCKER_CERT_PATH/cert.pem and key.pem';
+  }
+  if (/wrong version number|http request/i.test(err.message)) {
+    return 'the daemon does not speak TLS on this port — drop DOCKER_TLS_VERIFY or use the TLS port';
+  }
+  return 'check the CA, client certificate and key in DOCKER_CERT_PATH';
+}
