@@ -79,7 +79,7 @@ function serializeRequest(endpoint: Endpoint, req: HijackRequest): string {
 
 function readHead(socket: Socket): Promise<{ status: number; headers: Record<string, string>; rest: Buffer }> {
   return new Promise((resolve, reject) => {
-    let buffered = Buffer.alloc(0);
+    let buffered: Buffer = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
       buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
       const end = buffered.indexOf('\r\n\r\n');

@@ -44,15 +44,14 @@ function createRawSocket(endpoint: Endpoint): Socket {
   if (endpoint.kind === 'unix') return netConnect({ path: endpoint.socketPath, allowHalfOpen: true });
   if (!endpoint.tls) return netConnect({ host: endpoint.hostname, port: endpoint.port, allowHalfOpen: true });
   const { ca, cert, key, verify } = endpoint.tls;
+  // TLS runs over a half-open-capable TCP socket so stdin EOF can be signalled while output flows.
   return tlsConnect({
-    host: endpoint.hostname,
-    port: endpoint.port,
+    socket: netConnect({ host: endpoint.hostname, port: endpoint.port, allowHalfOpen: true }),
     servername: isIp(endpoint.hostname) ? undefined : endpoint.hostname,
     ca,
     cert,
     key,
     rejectUnauthorized: verify,
-    allowHalfOpen: true,
     ALPNProtocols: ['http/1.1'],
   });
 }
