@@ -13,7 +13,9 @@ const installed = existsSync(join(root, 'node_modules', '.bin', 'node')) && exis
 const stale = installed && existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs;
 
 if (!installed || stale) {
-  console.error(`[bootstrap] ${installed ? 'package-lock.json changed' : 'dependencies missing'}: running npm install`);
+  console.error(
+    `[bootstrap] ${installed ? 'package-lock.json changed' : 'dependencies missing'}: running npm install`,
+  );
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const result = spawnSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {

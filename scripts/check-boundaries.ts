@@ -10,8 +10,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const ENGINE_ENTRY_POINTS = new Set(['@gantry/engine', '@gantry/engine/operations', '@gantry/engine/streams']);
-const IMPORT_PATTERN = /^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm;
+const ENGINE_ENTRY_POINTS = new Set([
+  '@gantry/engine',
+  '@gantry/engine/operations',
+  '@gantry/engine/streams',
+]);
+const IMPORT_PATTERN =
+  /^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm;
 
 function sourceFiles(dir: string): string[] {
   let entries: string[];
@@ -32,11 +37,15 @@ function violation(pkg: string, specifier: string, typeOnly: boolean): string | 
   if (!specifier.startsWith('@gantry/')) return undefined;
   if (pkg === 'engine') return 'the engine imports no workspace package';
   if (pkg === 'cli' || pkg === 'server') {
-    return ENGINE_ENTRY_POINTS.has(specifier) ? undefined : `${pkg} may import only ${[...ENGINE_ENTRY_POINTS].join(', ')}`;
+    return ENGINE_ENTRY_POINTS.has(specifier)
+      ? undefined
+      : `${pkg} may import only ${[...ENGINE_ENTRY_POINTS].join(', ')}`;
   }
   if (pkg === 'web') {
     const allowed = specifier.startsWith('@gantry/server') || specifier.startsWith('@gantry/engine');
-    return allowed && typeOnly ? undefined : 'web may only `import type` from @gantry/server and @gantry/engine';
+    return allowed && typeOnly
+      ? undefined
+      : 'web may only `import type` from @gantry/server and @gantry/engine';
   }
   return undefined;
 }
@@ -54,7 +63,9 @@ for (const pkg of readdirSync(join(root, 'packages'))) {
         const target = resolve(dirname(file), specifier);
         const allowedRoots = [pkgDir, join(root, 'test'), join(root, '..', 'shared')];
         if (!allowedRoots.some((dir) => target.startsWith(dir))) {
-          problems.push(`${where}: "${specifier}" leaves packages/${pkg} — import the package by name instead`);
+          problems.push(
+            `${where}: "${specifier}" leaves packages/${pkg} — import the package by name instead`,
+          );
         }
         continue;
       }

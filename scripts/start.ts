@@ -6,7 +6,11 @@ import { connect, EngineConnectionError } from '@gantry/engine';
 
 const docker = connect();
 try {
-  const [version, info, apiVersion] = await Promise.all([docker.system.version(), docker.system.info(), docker.apiVersion()]);
+  const [version, info, apiVersion] = await Promise.all([
+    docker.system.version(),
+    docker.system.info(),
+    docker.apiVersion(),
+  ]);
   const [containers, images, networks, volumes] = await Promise.all([
     docker.containers.list({ all: true }),
     docker.images.list(),

@@ -1,4 +1,4 @@
-import { EngineCore, type ConnectOptions } from './core.ts';
+import { type ConnectOptions, EngineCore } from './core.ts';
 import { Configs } from './resources/configs.ts';
 import { Containers } from './resources/containers.ts';
 import { Distribution } from './resources/distribution.ts';

@@ -1,9 +1,15 @@
-import { EngineError, EngineVersionError, abortError } from './errors.ts';
-import { operations, type OperationId, type OperationSpec } from './generated/operations.ts';
-import { resolveEndpoint, type Endpoint, type EndpointOptions } from './transport/endpoint.ts';
-import { hijack, type HijackedConnection } from './transport/hijack.ts';
-import { HttpTransport, readCapped, type HttpResponse, type RequestBody, type Timeouts } from './transport/http.ts';
-import { MAX_API_VERSION, VersionNegotiator, compareVersions, parsePinnedVersion } from './version.ts';
+import { abortError, EngineError, EngineVersionError } from './errors.ts';
+import { type OperationId, type OperationSpec, operations } from './generated/operations.ts';
+import { type Endpoint, type EndpointOptions, resolveEndpoint } from './transport/endpoint.ts';
+import { type HijackedConnection, hijack } from './transport/hijack.ts';
+import {
+  type HttpResponse,
+  HttpTransport,
+  type RequestBody,
+  readCapped,
+  type Timeouts,
+} from './transport/http.ts';
+import { compareVersions, MAX_API_VERSION, parsePinnedVersion, VersionNegotiator } from './version.ts';
 
 /** Options for {@link connect}. Everything is optional: the environment fills the gaps as the docker CLI does. */
 export interface ConnectOptions extends EndpointOptions {
@@ -74,7 +80,10 @@ export class EngineCore {
     try {
       return JSON.parse(text) as T;
     } catch (err) {
-      throw new EngineError('STREAM_PROTOCOL', `${operationId}: the daemon sent invalid JSON (${(err as Error).message})`);
+      throw new EngineError(
+        'STREAM_PROTOCOL',
+        `${operationId}: the daemon sent invalid JSON (${(err as Error).message})`,
+      );
     }
   }
 
@@ -149,7 +158,8 @@ export class EngineCore {
 
   #prepareBody(input: OperationInput): { headers: Record<string, string>; body: RequestBody } {
     const headers: Record<string, string> = { ...this.#headers };
-    for (const [name, value] of Object.entries(input.headers ?? {})) if (value !== undefined) headers[name] = value;
+    for (const [name, value] of Object.entries(input.headers ?? {}))
+      if (value !== undefined) headers[name] = value;
     if (input.body === undefined) return { headers, body: undefined };
     if (input.contentType) {
       headers['Content-Type'] = input.contentType;
@@ -160,7 +170,12 @@ export class EngineCore {
   }
 
   async #pingForVersion(): Promise<string | undefined> {
-    const response = await this.#transport.request({ method: 'GET', path: '/_ping', operation: 'SystemPing', headers: this.#headers });
+    const response = await this.#transport.request({
+      method: 'GET',
+      path: '/_ping',
+      operation: 'SystemPing',
+      headers: this.#headers,
+    });
     response.body.resume();
     const header = response.headers['api-version'];
     return Array.isArray(header) ? header[0] : header;

@@ -200,6 +200,7 @@ export const isAbort = (err: unknown): boolean =>
 /** The error thrown when a caller's AbortSignal fires. */
 export function abortError(signal?: AbortSignal): EngineError {
   const reason = signal?.reason;
-  const why = reason instanceof Error ? reason.message : reason ? String(reason) : 'the operation was aborted';
+  const why =
+    reason instanceof Error ? reason.message : reason ? String(reason) : 'the operation was aborted';
   return new EngineError('ABORTED', why, { cause: reason });
 }

@@ -1,4 +1,4 @@
-import { operations as specs, type OperationId } from './generated/operations.ts';
+import { type OperationId, operations as specs } from './generated/operations.ts';
 
 /** One Engine API operation and the SDK method that implements it. */
 export interface ImplementedOperation {
@@ -135,12 +135,12 @@ const SDK_METHODS = {
  * // { method: 'GET', path: '/containers/{id}/logs', sdkMethod: 'containers.logs', ... }
  * ```
  */
-export const implementedOperations: readonly ImplementedOperation[] = (Object.keys(SDK_METHODS) as OperationId[]).map(
-  (operationId) => ({
-    method: specs[operationId].method,
-    path: specs[operationId].path,
-    operationId,
-    sdkMethod: SDK_METHODS[operationId],
-    since: specs[operationId].since,
-  }),
-);
+export const implementedOperations: readonly ImplementedOperation[] = (
+  Object.keys(SDK_METHODS) as OperationId[]
+).map((operationId) => ({
+  method: specs[operationId].method,
+  path: specs[operationId].path,
+  operationId,
+  sdkMethod: SDK_METHODS[operationId],
+  since: specs[operationId].since,
+}));

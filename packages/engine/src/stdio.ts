@@ -13,7 +13,10 @@ const MULTIPLEXED_STREAM = 'application/vnd.docker.multiplexed-stream';
  * stdio media types (API >= 1.42), otherwise from the container's TTY setting — the only thing an
  * older daemon's answer can be decided by (a TTY stream is raw, a non-TTY one multiplexed).
  */
-export function stdioFormat(contentType: string | undefined, tty: boolean | (() => Promise<boolean>)): Promise<'raw' | 'multiplexed'> {
+export function stdioFormat(
+  contentType: string | undefined,
+  tty: boolean | (() => Promise<boolean>),
+): Promise<'raw' | 'multiplexed'> {
   const type = contentType?.split(';')[0]?.trim().toLowerCase();
   if (type === RAW_STREAM) return Promise.resolve('raw');
   if (type === MULTIPLEXED_STREAM) return Promise.resolve('multiplexed');

@@ -9,7 +9,8 @@ import { connect, type DockerClient } from '../src/index.ts';
 
 function required(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set — run the tests with \`npm test\`, which provisions the engine`);
+  if (!value)
+    throw new Error(`${name} is not set — run the tests with \`npm test\`, which provisions the engine`);
   return value;
 }
 

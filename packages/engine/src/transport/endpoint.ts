@@ -54,14 +54,22 @@ type Env = Readonly<Record<string, string | undefined>>;
 export function resolveEndpoint(options: EndpointOptions = {}, env: Env = process.env): Endpoint {
   const host = options.host ?? nonEmpty(env.DOCKER_HOST) ?? `unix://${DEFAULT_UNIX_SOCKET}`;
   const verify = options.tlsVerify ?? nonEmpty(env.DOCKER_TLS_VERIFY) !== undefined;
-  const tlsWanted = options.tls !== undefined ? options.tls !== false : nonEmpty(env.DOCKER_TLS) !== undefined;
+  const tlsWanted =
+    options.tls !== undefined ? options.tls !== false : nonEmpty(env.DOCKER_TLS) !== undefined;
   const parsed = parseHost(host);
-  if (parsed.scheme === 'unix') return { kind: 'unix', socketPath: parsed.path, url: `unix://${parsed.path}` };
+  if (parsed.scheme === 'unix')
+    return { kind: 'unix', socketPath: parsed.path, url: `unix://${parsed.path}` };
   const useTls = parsed.scheme === 'https' || tlsWanted || verify;
   const port = parsed.port ?? (useTls ? 2376 : 2375);
   const tls = useTls ? loadTls(options, verify, env) : undefined;
   const scheme = useTls ? 'https' : 'http';
-  return { kind: 'tcp', hostname: parsed.hostname, port, tls, url: `${scheme}://${formatHost(parsed.hostname)}:${port}` };
+  return {
+    kind: 'tcp',
+    hostname: parsed.hostname,
+    port,
+    tls,
+    url: `${scheme}://${formatHost(parsed.hostname)}:${port}`,
+  };
 }
 
 type ParsedHost =
@@ -79,7 +87,10 @@ export function parseHost(host: string): ParsedHost {
     return { scheme: 'unix', path: rest };
   }
   if (scheme === 'ssh') {
-    throw new EngineError('CONFIG', `DOCKER_HOST ${host}: ssh:// hosts are not supported yet — use unix://, tcp:// or https://`);
+    throw new EngineError(
+      'CONFIG',
+      `DOCKER_HOST ${host}: ssh:// hosts are not supported yet — use unix://, tcp:// or https://`,
+    );
   }
   if (scheme !== 'tcp' && scheme !== 'http' && scheme !== 'https') {
     throw invalidHost(host, `the scheme ${scheme}:// is not one of unix, tcp, http, https`);
@@ -90,7 +101,8 @@ export function parseHost(host: string): ParsedHost {
   } catch {
     throw invalidHost(host, 'the address does not parse');
   }
-  if (url.pathname !== '/' && url.pathname !== '') throw invalidHost(host, 'a path after the address is not supported');
+  if (url.pathname !== '/' && url.pathname !== '')
+    throw invalidHost(host, 'a path after the address is not supported');
   const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (!hostname) throw invalidHost(host, 'the host name is empty');
   return { scheme, hostname, port: url.port ? Number(url.port) : undefined };
@@ -98,7 +110,8 @@ export function parseHost(host: string): ParsedHost {
 
 function loadTls(options: EndpointOptions, verify: boolean, env: Env): TlsMaterial {
   const given = typeof options.tls === 'object' ? options.tls : {};
-  const certPath = options.certPath ?? nonEmpty(env.DOCKER_CERT_PATH) ?? join(env.HOME ?? homedir(), '.docker');
+  const certPath =
+    options.certPath ?? nonEmpty(env.DOCKER_CERT_PATH) ?? join(env.HOME ?? homedir(), '.docker');
   return {
     ca: given.ca ?? readIfPresent(join(certPath, 'ca.pem')),
     cert: given.cert ?? readIfPresent(join(certPath, 'cert.pem')),
@@ -112,7 +125,9 @@ function readIfPresent(path: string): Buffer | undefined {
     return readFileSync(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new EngineError('CONFIG', `cannot read TLS file ${path}: ${(err as Error).message}`, { cause: err });
+    throw new EngineError('CONFIG', `cannot read TLS file ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }
 

@@ -45,7 +45,11 @@ export async function hijack(
     const { status, headers, rest } = await readHead(socket);
     if (status >= 400) {
       const text = await readErrorBody(socket, rest, headers);
-      throw new EngineApiError(status, text, { method: req.method, path: req.path.split('?')[0] ?? '', operation: req.operation });
+      throw new EngineApiError(status, text, {
+        method: req.method,
+        path: req.path.split('?')[0] ?? '',
+        operation: req.operation,
+      });
     }
     if (status !== 101 && status !== 200) {
       throw new EngineStreamError('STREAM_PROTOCOL', `unexpected status ${status} when attaching`);
@@ -71,27 +75,32 @@ function serializeRequest(endpoint: Endpoint, req: HijackRequest): string {
   ];
   if (body) lines.push('Content-Type: application/json');
   for (const [name, value] of Object.entries(req.headers ?? {})) {
-    if (/[\r\n]/.test(name) || /[\r\n]/.test(value)) throw new EngineStreamError('STREAM_PROTOCOL', `header ${name} holds a line break`);
+    if (/[\r\n]/.test(name) || /[\r\n]/.test(value))
+      throw new EngineStreamError('STREAM_PROTOCOL', `header ${name} holds a line break`);
     lines.push(`${name}: ${value}`);
   }
   return `${lines.join('\r\n')}\r\n\r\n${body}`;
 }
 
-function readHead(socket: Socket): Promise<{ status: number; headers: Record<string, string>; rest: Buffer }> {
+function readHead(
+  socket: Socket,
+): Promise<{ status: number; headers: Record<string, string>; rest: Buffer }> {
   return new Promise((resolve, reject) => {
     let buffered: Buffer = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
       buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
       const end = buffered.indexOf('\r\n\r\n');
       if (end < 0) {
-        if (buffered.length > MAX_HEAD) fail(new EngineStreamError('STREAM_PROTOCOL', 'response head too large'));
+        if (buffered.length > MAX_HEAD)
+          fail(new EngineStreamError('STREAM_PROTOCOL', 'response head too large'));
         return;
       }
       cleanup();
       socket.pause();
       const [statusLine = '', ...headerLines] = buffered.subarray(0, end).toString('latin1').split('\r\n');
       const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? Number.NaN);
-      if (Number.isNaN(status)) return reject(new EngineStreamError('STREAM_PROTOCOL', `bad status line "${statusLine}"`));
+      if (Number.isNaN(status))
+        return reject(new EngineStreamError('STREAM_PROTOCOL', `bad status line "${statusLine}"`));
       const headers: Record<string, string> = {};
       for (const line of headerLines) {
         const colon = line.indexOf(':');
@@ -99,7 +108,8 @@ function readHead(socket: Socket): Promise<{ status: number; headers: Record<str
       }
       resolve({ status, headers, rest: buffered.subarray(end + 4) });
     };
-    const onEnd = () => fail(new EngineStreamError('STREAM_PROTOCOL', 'connection closed before the response head'));
+    const onEnd = () =>
+      fail(new EngineStreamError('STREAM_PROTOCOL', 'connection closed before the response head'));
     const onError = (err: Error) => fail(err);
     function cleanup() {
       socket.off('data', onData);

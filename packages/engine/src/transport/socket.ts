@@ -16,7 +16,8 @@ export function openSocket(endpoint: Endpoint, timeoutMs: number, signal?: Abort
   return new Promise((resolve, reject) => {
     const socket = createRawSocket(endpoint);
     const readyEvent = endpoint.kind === 'tcp' && endpoint.tls ? 'secureConnect' : 'connect';
-    const timer = timeoutMs > 0 ? setTimeout(() => fail(timeoutError(endpoint, timeoutMs)), timeoutMs) : undefined;
+    const timer =
+      timeoutMs > 0 ? setTimeout(() => fail(timeoutError(endpoint, timeoutMs)), timeoutMs) : undefined;
     const onAbort = () => fail(signal?.reason ?? new Error('aborted'));
     const cleanup = () => {
       if (timer) clearTimeout(timer);

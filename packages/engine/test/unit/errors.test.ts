@@ -17,7 +17,9 @@ test('credentials are redacted from error messages', () => {
 
 test('API errors map status classes to stable codes', () => {
   const at = { method: 'GET', path: '/v1.41/containers/x/json', operation: 'ContainerInspect' };
-  const codes = [400, 401, 403, 404, 409, 500, 503, 418].map((status) => new EngineApiError(status, 'm', at).code);
+  const codes = [400, 401, 403, 404, 409, 500, 503, 418].map(
+    (status) => new EngineApiError(status, 'm', at).code,
+  );
   assert.deepEqual(codes, [
     'API_BAD_REQUEST',
     'API_UNAUTHORIZED',

@@ -15,7 +15,8 @@ function readInventory(): { method: string; path: string; operationId: string }[
 }
 
 test('the SDK implements exactly the operations of the v1.55 inventory', () => {
-  const key = (op: { method: string; path: string; operationId: string }) => `${op.method} ${op.path} ${op.operationId}`;
+  const key = (op: { method: string; path: string; operationId: string }) =>
+    `${op.method} ${op.path} ${op.operationId}`;
   const inventory = readInventory().map(key).sort();
   const implemented = implementedOperations.map(key).sort();
   assert.equal(inventory.length, 108);

@@ -53,5 +53,8 @@ test('a pinned version never pings', async () => {
 
 test('pinned versions are validated', () => {
   assert.equal(parsePinnedVersion('v1.43', 'apiVersion'), '1.43');
-  assert.throws(() => parsePinnedVersion('latest', 'DOCKER_API_VERSION'), { code: 'CONFIG', message: /DOCKER_API_VERSION "latest"/ });
+  assert.throws(() => parsePinnedVersion('latest', 'DOCKER_API_VERSION'), {
+    code: 'CONFIG',
+    message: /DOCKER_API_VERSION "latest"/,
+  });
 });
