@@ -9,7 +9,13 @@ import {
   readCapped,
   type Timeouts,
 } from './transport/http.ts';
-import { compareVersions, MAX_API_VERSION, parsePinnedVersion, VersionNegotiator } from './version.ts';
+import {
+  compareVersions,
+  MAX_API_VERSION,
+  MIN_API_VERSION,
+  parsePinnedVersion,
+  VersionNegotiator,
+} from './version.ts';
 
 /** Options for {@link connect}. Everything is optional: the environment fills the gaps as the docker CLI does. */
 export interface ConnectOptions extends EndpointOptions {
@@ -114,8 +120,12 @@ export class EngineCore {
     });
   }
 
-  /** Sends the operation with `Upgrade: tcp` and returns the hijacked connection. */
-  async hijack(operationId: OperationId, input: OperationInput = {}): Promise<HijackedConnection> {
+  /** Sends the operation with `Upgrade: <protocol>` and returns the hijacked connection. */
+  async hijack(
+    operationId: OperationId,
+    input: OperationInput = {},
+    protocol: 'tcp' | 'h2c' = 'tcp',
+  ): Promise<HijackedConnection> {
     const spec = operations[operationId] as OperationSpec;
     const version = await this.#versionFor(spec, input);
     const { headers } = this.#prepareBody({ ...input, body: undefined });
@@ -126,6 +136,7 @@ export class EngineCore {
       body: input.body === undefined ? undefined : JSON.stringify(input.body),
       signal: input.signal,
       operation: operationId,
+      protocol,
     });
   }
 
@@ -137,7 +148,7 @@ export class EngineCore {
   async #versionFor(spec: OperationSpec, input: OperationInput): Promise<string> {
     if (input.signal?.aborted) throw abortError(input.signal);
     const version = await this.apiVersion(input.signal);
-    if (compareVersions(spec.since, version) > 0) {
+    if (requiresNewer(spec.since, version)) {
       throw new EngineVersionError(`${spec.operationId} (${spec.method} ${spec.path})`, spec.since, version);
     }
     for (const [name, value] of Object.entries(input.query ?? {})) {
@@ -149,7 +160,7 @@ export class EngineCore {
           `${spec.operationId} has no query parameter "${name}" — known: ${Object.keys(spec.query).join(', ') || 'none'}`,
         );
       }
-      if (compareVersions(param.since, version) > 0) {
+      if (requiresNewer(param.since, version)) {
         throw new EngineVersionError(`the "${name}" parameter of ${spec.operationId}`, param.since, version);
       }
     }
@@ -180,6 +191,15 @@ export class EngineCore {
     const header = response.headers['api-version'];
     return Array.isArray(header) ? header[0] : header;
   }
+}
+
+/**
+ * True when `since` is newer than the version in use. `since` is floored at the oldest spec the
+ * generator reads (1.41): such operations and parameters existed before it, so a client pinned
+ * lower (the daemon accepts down to 1.40) is not refused for them.
+ */
+function requiresNewer(since: string, version: string): boolean {
+  return compareVersions(since, MIN_API_VERSION) > 0 && compareVersions(since, version) > 0;
 }
 
 /** Fills `{name}` placeholders and appends the encoded query string. */

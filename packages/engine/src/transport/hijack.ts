@@ -20,6 +20,8 @@ export interface HijackRequest {
   readonly body?: string;
   readonly signal?: AbortSignal | undefined;
   readonly operation: string;
+  /** The `Upgrade` protocol: `tcp` for attach / exec, `h2c` for `/session`. */
+  readonly protocol?: 'tcp' | 'h2c';
 }
 
 /** The longest response head accepted before the stream starts. */
@@ -70,7 +72,7 @@ function serializeRequest(endpoint: Endpoint, req: HijackRequest): string {
     `${req.method} ${req.path} HTTP/1.1`,
     `Host: ${host}`,
     'Connection: Upgrade',
-    'Upgrade: tcp',
+    `Upgrade: ${req.protocol ?? 'tcp'}`,
     `Content-Length: ${Buffer.byteLength(body)}`,
   ];
   if (body) lines.push('Content-Type: application/json');

@@ -1,8 +1,8 @@
-import type { Readable } from 'node:stream';
-import { Pool } from 'undici';
+import { Readable } from 'node:stream';
+import { type Dispatcher, Pool } from 'undici';
 import { abortError, EngineApiError, EngineConnectionError, EngineError } from '../errors.ts';
 import type { Endpoint } from './endpoint.ts';
-import { diagnoseConnectError, openSocket } from './socket.ts';
+import { diagnoseConnectError, openSocket, probeTlsRejection } from './socket.ts';
 
 /** Connection timeouts in milliseconds. Neither limits how long a stream may stay open. */
 export interface Timeouts {
@@ -51,11 +51,13 @@ export class HttpTransport {
   readonly endpoint: Endpoint;
   readonly #pool: Pool;
   readonly #idleMs: number;
+  readonly #connectMs: number;
 
   constructor(endpoint: Endpoint, timeouts: Timeouts = {}) {
     this.endpoint = endpoint;
     const connectMs = timeouts.connect ?? 10_000;
     this.#idleMs = timeouts.idle ?? 0;
+    this.#connectMs = connectMs;
     const origin = endpoint.kind === 'unix' ? 'http://localhost' : `http://${hostHeader(endpoint)}`;
     this.#pool = new Pool(origin, {
       // Sockets come from the shared factory: TLS and unix sockets are made there, not by undici.
@@ -77,19 +79,19 @@ export class HttpTransport {
   async request(req: HttpRequest): Promise<HttpResponse> {
     if (req.signal?.aborted) throw abortError(req.signal);
     const idle = req.streaming ? 0 : this.#idleMs;
-    let response: Awaited<ReturnType<Pool['request']>>;
+    let response: Dispatcher.ResponseData;
     try {
       response = await this.#pool.request({
         method: req.method as 'GET',
         path: req.path,
         headers: req.headers,
-        body: req.body ?? null,
+        body: toUndiciBody(req.body),
         signal: req.signal,
         headersTimeout: idle,
         bodyTimeout: idle,
       });
     } catch (err) {
-      throw this.#mapError(err, req.signal);
+      throw await this.#explainClosedTls(this.#mapError(err, req.signal), err);
     }
     const body = response.body as unknown as Readable;
     if (response.statusCode >= 400) {
@@ -106,6 +108,13 @@ export class HttpTransport {
   /** Closes every pooled connection; requests in flight are aborted. */
   async close(): Promise<void> {
     await this.#pool.destroy();
+  }
+
+  /** A TLS socket closed before any byte of answer: find out whether the daemon refused us. */
+  async #explainClosedTls(mapped: Error, original: unknown): Promise<Error> {
+    const error = original as { code?: string; socket?: { bytesRead?: number } };
+    if (error.code !== 'UND_ERR_SOCKET' || error.socket?.bytesRead !== 0) return mapped;
+    return (await probeTlsRejection(this.endpoint, this.#connectMs)) ?? mapped;
   }
 
   #mapError(err: unknown, signal: AbortSignal | undefined): Error {
@@ -135,6 +144,13 @@ export class HttpTransport {
       { cause: err },
     );
   }
+}
+
+/** undici takes strings, bytes and Node readables; other async iterables are wrapped, not buffered. */
+function toUndiciBody(body: RequestBody): string | Uint8Array | Readable | null {
+  if (body === undefined || body === null) return null;
+  if (typeof body === 'string' || body instanceof Uint8Array || body instanceof Readable) return body;
+  return Readable.from(body, { objectMode: false });
 }
 
 /** Reads a whole (small) body as UTF-8, stopping after `limit` bytes. */

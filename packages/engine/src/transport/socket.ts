@@ -41,6 +41,37 @@ export function openSocket(endpoint: Endpoint, timeoutMs: number, signal?: Abort
   });
 }
 
+/**
+ * Explains a TLS connection the daemon closed without a word. With TLS 1.3 a daemon rejects a
+ * missing or unknown client certificate only after the handshake, so the HTTP layer just sees the
+ * socket close. On that failure path this opens one more connection, sends a ping and returns the
+ * TLS alert it gets, if any (resolves `undefined` when the probe sees no TLS error).
+ */
+export async function probeTlsRejection(endpoint: Endpoint, timeoutMs: number): Promise<Error | undefined> {
+  if (endpoint.kind !== 'tcp' || !endpoint.tls) return undefined;
+  let socket: Socket;
+  try {
+    socket = await openSocket(endpoint, timeoutMs);
+  } catch (err) {
+    return diagnoseConnectError(endpoint, err as Error);
+  }
+  return new Promise((resolve) => {
+    const done = (result: Error | undefined) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => done(undefined), Math.max(timeoutMs, 1000));
+    socket.once('error', (err) => {
+      const diagnosed = diagnoseConnectError(endpoint, err);
+      done(diagnosed === err ? undefined : diagnosed);
+    });
+    socket.once('data', () => done(undefined));
+    socket.once('end', () => done(undefined));
+    socket.write('GET /_ping HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n');
+  });
+}
+
 function createRawSocket(endpoint: Endpoint): Socket {
   if (endpoint.kind === 'unix') return netConnect({ path: endpoint.socketPath, allowHalfOpen: true });
   if (!endpoint.tls) return netConnect({ host: endpoint.hostname, port: endpoint.port, allowHalfOpen: true });
@@ -127,6 +158,10 @@ function isTlsError(code: string, err: Error): boolean {
 }
 
 function tlsHint(code: string, err: Error): string {
+  // An alert is the daemon speaking: it refused what we sent, i.e. our client certificate.
+  if (/ALERT/.test(code)) {
+    return 'the daemon rejected the client certificate (missing, or not signed by its CA) — check DOCKER_CERT_PATH/cert.pem and key.pem';
+  }
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|HOSTNAME/.test(code)) {
     return "the daemon's certificate is not signed by the CA you gave or does not name this host — check DOCKER_CERT_PATH/ca.pem";
   }

@@ -1,0 +1,740 @@
+import type { Readable } from 'node:stream';
+import { buildPath, type CallOptions, type EngineCore } from '../core.ts';
+import { abortError, EngineError, EngineStreamError, EngineVersionError } from '../errors.ts';
+import type * as G from '../generated/operations.ts';
+import { operations } from '../generated/operations.ts';
+import { hijackedSession, responseFrames, type StdioSession } from '../stdio.ts';
+import type { LogFrame } from '../streams/demux.ts';
+import { parseJsonValues } from '../streams/json-values.ts';
+import type { HijackedConnection } from '../transport/hijack.ts';
+import type { HttpResponse } from '../transport/http.ts';
+import { compareVersions } from '../version.ts';
+
+/**
+ * A point in time for `logs({ since, until })`: a `Date`, unix seconds (fractions allowed), or a
+ * string — unix seconds (`'1700000000.5'`), an RFC 3339 date (`'2024-05-02T10:00:00Z'`) or a
+ * duration before now as the docker CLI accepts it (`'10m'`, `'1h30m'`, `'45s'`).
+ */
+export type Timestamp = Date | number | string;
+
+/** Options of {@link Containers.logs}. */
+export type ContainerLogsOptions = Omit<G.ContainerLogsQuery, 'since' | 'until' | 'tail'> & {
+  /** Only lines written at or after this time. */
+  readonly since?: Timestamp;
+  /** Only lines written before this time. */
+  readonly until?: Timestamp;
+  /** Only the last N lines (`'all'` or omitted: everything). */
+  readonly tail?: number | 'all';
+} & CallOptions;
+
+/** Options of {@link Containers.stats}. */
+export type ContainerStatsOptions = G.ContainerStatsQuery & CallOptions;
+
+/**
+ * A Unix signal for the container's process, by name (`'SIGTERM'`, `'SIGKILL'`, `'SIGHUP'`) or
+ * number (`'9'`). Named `killSignal` because `signal` is the SDK-wide AbortSignal option.
+ */
+export interface KillSignalOption {
+  /** Sent to the container as the Engine's `signal` query parameter. */
+  readonly killSignal?: string;
+}
+
+/** Options of {@link Containers.stop} and {@link Containers.restart}. */
+export type ContainerStopOptions = Omit<G.ContainerStopQuery, 'signal'> & KillSignalOption & CallOptions;
+
+/** Options of {@link Containers.attach}. */
+export type ContainerAttachOptions = Omit<G.ContainerAttachQuery, 'stream'> & CallOptions;
+
+/** An attach session: the container's stdio, plus its exit status. */
+export type AttachSession = StdioSession & {
+  /**
+   * Resolves with the container's exit code once it is not running (`containers.wait`). Attached to
+   * a container not started yet? Call `wait({ condition: 'next-exit' })` before starting it:
+   * the default `not-running` answers at once for a created container.
+   */
+  wait(options?: G.ContainerWaitQuery & CallOptions): Promise<{ exitCode: number }>;
+};
+
+/**
+ * What the daemon reports about a path inside a container (the `X-Docker-Container-Path-Stat`
+ * header of `GET`/`HEAD /containers/{id}/archive`).
+ */
+export interface PathStat {
+  /** Base name of the path. */
+  readonly name: string;
+  /** Size in bytes (of the link itself for a symlink). */
+  readonly size: number;
+  /**
+   * Go `os.FileMode` bits: permissions in the low 9 bits (`mode & 0o777`), type flags high —
+   * directory `2 ** 31`, symlink `2 ** 27`.
+   */
+  readonly mode: number;
+  /** Modification time, RFC 3339. */
+  readonly mtime: string;
+  /** Target of a symlink, `''` otherwise. */
+  readonly linkTarget: string;
+}
+
+/** A tar archive to upload: streamed as is, never buffered whole by the SDK. */
+export type TarInput = Readable | AsyncIterable<Uint8Array> | Uint8Array;
+
+/** Options of {@link Containers.putArchive}. */
+export interface PutArchiveOptions extends CallOptions {
+  /** Directory in the container to extract into; it must exist. */
+  readonly path: string;
+  /** Fail instead of replacing a directory with a non-directory (or the reverse). */
+  readonly noOverwriteDirNonDir?: boolean;
+  /** Give the extracted files the container's user and group (by the container's passwd/group) instead of the archive's. */
+  readonly copyUIDGID?: boolean;
+}
+
+/**
+ * Containers: `docker container ...` (create, run's parts, logs, attach, cp, stats, ...).
+ *
+ * @example
+ * ```ts
+ * const { Id } = await docker.containers.create({ Image: 'busybox', Cmd: ['echo', 'hi'], name: 'hello' });
+ * await docker.containers.start(Id);
+ * const { StatusCode } = await docker.containers.wait(Id);
+ * for await (const frame of docker.containers.logs(Id)) process.stdout.write(frame.data);
+ * ```
+ */
+export class Containers {
+  readonly #core: EngineCore;
+
+  constructor(core: EngineCore) {
+    this.#core = core;
+  }
+
+  /**
+   * Lists containers (running ones unless `all`).
+   *
+   * @example
+   * ```ts
+   * const web = await docker.containers.list({ all: true, filters: { label: ['app=web'] } });
+   * ```
+   */
+  list(options: G.ContainerListQuery & CallOptions = {}): Promise<G.ContainerListResult> {
+    const { signal, ...query } = options;
+    return this.#core.json('ContainerList', { query, signal });
+  }
+
+  /**
+   * Creates a container. `name` and `platform` (e.g. `'linux/arm64'`) go to the query string;
+   * everything else is the container config (`Image`, `Cmd`, `HostConfig`, `NetworkingConfig`, ...).
+   *
+   * @example
+   * ```ts
+   * const { Id, Warnings } = await docker.containers.create({
+   *   name: 'web',
+   *   Image: 'nginx:alpine',
+   *   HostConfig: { PortBindings: { '80/tcp': [{ HostPort: '8080' }] } },
+   * });
+   * ```
+   */
+  create(
+    options: G.ContainerCreateBody & { name?: string; platform?: string } & CallOptions,
+  ): Promise<G.ContainerCreateResult> {
+    const { signal, name, platform, ...body } = options;
+    return this.#core.json('ContainerCreate', { query: { name, platform }, body, signal });
+  }
+
+  /**
+   * Inspects a container by id or name; `size` adds `SizeRw` / `SizeRootFs` (slow: walks the layers).
+   *
+   * @example
+   * ```ts
+   * const { State } = await docker.containers.inspect('web');
+   * console.log(State?.Status, State?.ExitCode);
+   * ```
+   */
+  inspect(
+    id: string,
+    options: G.ContainerInspectQuery & CallOptions = {},
+  ): Promise<G.ContainerInspectResult> {
+    const { signal, ...query } = options;
+    return this.#core.json('ContainerInspect', { params: { id }, query, signal });
+  }
+
+  /**
+   * Lists the processes running in a container (`ps_args` default `-ef`, run by the daemon's `ps`).
+   *
+   * @example
+   * ```ts
+   * const { Titles, Processes } = await docker.containers.top('web', { ps_args: 'aux' });
+   * ```
+   */
+  top(id: string, options: G.ContainerTopQuery & CallOptions = {}): Promise<G.ContainerTopResult> {
+    const { signal, ...query } = options;
+    return this.#core.json('ContainerTop', { params: { id }, query, signal });
+  }
+
+  /**
+   * The container's logs as frames (`stdout` / `stderr`, or `console` for a TTY container). Returns
+   * the stream itself: nothing is sent until iteration starts. With `follow` it goes on until the
+   * container stops, the signal aborts (the loop then throws an `ABORTED` error) or the loop is left
+   * (`break` closes the request). `stdout` and `stderr` both default to `true`. Only the `json-file`,
+   * `local` and `journald` log drivers can be read back.
+   *
+   * @example
+   * ```ts
+   * for await (const frame of docker.containers.logs('web', { tail: 100, since: '10m', timestamps: true })) {
+   *   (frame.stream === 'stderr' ? process.stderr : process.stdout).write(frame.data);
+   * }
+   * ```
+   */
+  logs(id: string, options: ContainerLogsOptions = {}): AsyncIterable<LogFrame> {
+    const { signal, since, until, tail, ...flags } = options;
+    const both = flags.stdout === undefined && flags.stderr === undefined;
+    const core = this.#core;
+    const inspect = (): Promise<boolean> =>
+      this.inspect(id, { signal }).then((info) => info.Config?.Tty === true);
+    return {
+      async *[Symbol.asyncIterator]() {
+        // The generated type says number (unix seconds), the daemon reads `seconds[.nanoseconds]`:
+        // a string keeps nanosecond precision, which a JS number cannot.
+        const query = {
+          ...flags,
+          stdout: both ? true : flags.stdout,
+          stderr: both ? true : flags.stderr,
+          since: toUnixTimestamp(since, 'since'),
+          until: toUnixTimestamp(until, 'until'),
+          tail: tail === undefined ? undefined : String(tail),
+        } as unknown as G.ContainerLogsQuery;
+        const response = await core.send('ContainerLogs', { params: { id }, query, signal });
+        const version = await core.apiVersion();
+        yield* abortMapped(responseFrames(stdioTypeFrom(response, version), inspect), signal);
+      },
+    };
+  }
+
+  /**
+   * Changes to the container's filesystem since it was created: `Kind` 0 modified, 1 added, 2 deleted.
+   *
+   * @example
+   * ```ts
+   * for (const { Path, Kind } of await docker.containers.changes('web')) console.log(['C', 'A', 'D'][Kind], Path);
+   * ```
+   */
+  async changes(id: string, options: CallOptions = {}): Promise<G.ContainerChangesResult> {
+    // The daemon answers `null` when nothing changed.
+    const changes = await this.#core.json<G.ContainerChangesResult | null>('ContainerChanges', {
+      params: { id },
+      signal: options.signal,
+    });
+    return changes ?? [];
+  }
+
+  /**
+   * Exports the container's filesystem as a tar stream (`docker export`). Destroy the stream to
+   * stop early.
+   *
+   * @example
+   * ```ts
+   * import { createWriteStream } from 'node:fs';
+   * import { pipeline } from 'node:stream/promises';
+   * await pipeline(await docker.containers.export('web'), createWriteStream('web.tar'));
+   * ```
+   */
+  async export(id: string, options: CallOptions = {}): Promise<Readable> {
+    const response = await this.#core.send('ContainerExport', { params: { id }, signal: options.signal });
+    return response.body;
+  }
+
+  /**
+   * Resource usage statistics. With `stream: false`, resolves with one sample (with `'one-shot': true`
+   * at once, without `precpu_stats`; otherwise after about a second, with them). Otherwise returns
+   * the stream of samples, one a second, until the loop is left (`break` closes the request), the
+   * container is removed, or the signal aborts. See `cpuPercent` and friends for `docker stats`' figures.
+   *
+   * @example
+   * ```ts
+   * import { cpuPercent } from '@gantry/engine';
+   * const sample = await docker.containers.stats('web', { stream: false });
+   * for await (const s of docker.containers.stats('web')) console.log(cpuPercent(s).toFixed(1));
+   * ```
+   */
+  stats(id: string, options: ContainerStatsOptions & { stream: false }): Promise<G.ContainerStatsResult>;
+  stats(
+    id: string,
+    options?: ContainerStatsOptions & { stream?: true },
+  ): AsyncIterable<G.ContainerStatsResult>;
+  stats(
+    id: string,
+    options: ContainerStatsOptions = {},
+  ): Promise<G.ContainerStatsResult> | AsyncIterable<G.ContainerStatsResult> {
+    const { signal, ...query } = options;
+    if (query.stream === false) return this.#core.json('ContainerStats', { params: { id }, query, signal });
+    const core = this.#core;
+    return {
+      async *[Symbol.asyncIterator]() {
+        const response = await core.send('ContainerStats', {
+          params: { id },
+          query: { ...query, stream: true },
+          signal,
+        });
+        try {
+          yield* abortMapped(parseJsonValues(response.body) as AsyncIterable<G.ContainerStatsResult>, signal);
+        } finally {
+          response.body.destroy();
+        }
+      },
+    };
+  }
+
+  /**
+   * Sets the size of a TTY container's terminal, in characters.
+   *
+   * @example
+   * ```ts
+   * await docker.containers.resize('web', { h: process.stdout.rows, w: process.stdout.columns });
+   * ```
+   */
+  resize(id: string, options: G.ContainerResizeQuery & CallOptions): Promise<void> {
+    const { signal, ...query } = options;
+    return this.#core.void('ContainerResize', { params: { id }, query, signal });
+  }
+
+  /**
+   * Starts a container. Starting a running container is not an error (the daemon answers 304).
+   *
+   * @example
+   * ```ts
+   * await docker.containers.start('web');
+   * ```
+   */
+  start(id: string, options: G.ContainerStartQuery & CallOptions = {}): Promise<void> {
+    const { signal, ...query } = options;
+    return this.#core.void('ContainerStart', { params: { id }, query, signal });
+  }
+
+  /**
+   * Stops a container: its stop signal (`killSignal`, else the image's `StopSignal`, else SIGTERM),
+   * then SIGKILL after `t` seconds (default: the container's `StopTimeout`, else 10; `-1` waits
+   * forever). Resolves once it has stopped; stopping a stopped container is not an error.
+   * `killSignal` is the Engine's `signal` parameter (API 1.42+) — `signal` stays the AbortSignal.
+   *
+   * @example
+   * ```ts
+   * await docker.containers.stop('web', { t: 30 });
+   * ```
+   */
+  stop(id: string, options: ContainerStopOptions = {}): Promise<void> {
+    const { signal, killSignal, ...query } = options;
+    return this.#core.void('ContainerStop', {
+      params: { id },
+      query: { ...query, signal: killSignal },
+      signal,
+    });
+  }
+
+  /**
+   * Restarts a container: stops it as {@link Containers.stop} does (`t`, `killSignal`), then starts it.
+   *
+   * @example
+   * ```ts
+   * await docker.containers.restart('web', { t: 5 });
+   * ```
+   */
+  restart(id: string, options: ContainerStopOptions = {}): Promise<void> {
+    const { signal, killSignal, ...query } = options;
+    return this.#core.void('ContainerRestart', {
+      params: { id },
+      query: { ...query, signal: killSignal },
+      signal,
+    });
+  }
+
+  /**
+   * Sends a Unix signal to the container's main process (default SIGKILL). The signal is
+   * `killSignal` (the Engine's `signal` parameter); `signal` stays the AbortSignal. Fails with
+   * `API_CONFLICT` when the container is not running.
+   *
+   * @example
+   * ```ts
+   * await docker.containers.kill('web', { killSignal: 'SIGHUP' });
+   * ```
+   */
+  kill(id: string, options: KillSignalOption & CallOptions = {}): Promise<void> {
+    const { signal, killSignal } = options;
+    return this.#core.void('ContainerKill', { params: { id }, query: { signal: killSignal }, signal });
+  }
+
+  /**
+   * Changes resource limits and the restart policy of a container, running or not.
+   *
+   * @example
+   * ```ts
+   * await docker.containers.update('web', { Memory: 256 * 2 ** 20, MemorySwap: -1, RestartPolicy: { Name: 'always' } });
+   * ```
+   */
+  update(id: string, options: G.ContainerUpdateBody & CallOptions): Promise<G.ContainerUpdateResult> {
+    const { signal, ...body } = options;
+    return this.#core.json('ContainerUpdate', { params: { id }, body, signal });
+  }
+
+  /**
+   * Renames a container.
+   *
+   * @example
+   * ```ts
+   * await docker.containers.rename('web', { name: 'web-old' });
+   * ```
+   */
+  rename(id: string, options: G.ContainerRenameQuery & CallOptions): Promise<void> {
+    const { signal, ...query } = options;
+    return this.#core.void('ContainerRename', { params: { id }, query, signal });
+  }
+
+  /**
+   * Freezes every process of a container (cgroup freezer).
+   *
+   * @example
+   * ```ts
+   * await docker.containers.pause('web');
+   * ```
+   */
+  pause(id: string, options: CallOptions = {}): Promise<void> {
+    return this.#core.void('ContainerPause', { params: { id }, signal: options.signal });
+  }
+
+  /**
+   * Thaws a paused container.
+   *
+   * @example
+   * ```ts
+   * await docker.containers.unpause('web');
+   * ```
+   */
+  unpause(id: string, options: CallOptions = {}): Promise<void> {
+    return this.#core.void('ContainerUnpause', { params: { id }, signal: options.signal });
+  }
+
+  /**
+   * Attaches to a container's stdio over a hijacked connection (`docker attach`). `stdout` and
+   * `stderr` default to `true`; set `stdin` to write to the process (the container needs
+   * `OpenStdin`), then `stdin.end()` to send EOF. `logs: true` replays earlier output first.
+   * `wait()` resolves with the exit code once the container stops (for an `AutoRemove` container,
+   * or one attached before it was started, call `wait({ condition: 'next-exit' })` before it can exit).
+   *
+   * @example
+   * ```ts
+   * const session = await docker.containers.attach(id, { stdin: true });
+   * session.stdin.end('hello\n');
+   * for await (const frame of session.output) process.stdout.write(frame.data);
+   * const { exitCode } = await session.wait();
+   * ```
+   */
+  async attach(id: string, options: ContainerAttachOptions = {}): Promise<AttachSession> {
+    const { signal, ...flags } = options;
+    const both = flags.stdout === undefined && flags.stderr === undefined;
+    const query: G.ContainerAttachQuery = {
+      ...flags,
+      stdout: both ? true : flags.stdout,
+      stderr: both ? true : flags.stderr,
+      stream: true,
+    };
+    const connection = await this.#core.hijack('ContainerAttach', { params: { id }, query, signal });
+    const version = await this.#core.apiVersion();
+    const session = await hijackedSession(stdioTypeOf(connection, version), () =>
+      this.inspect(id).then((info) => info.Config?.Tty === true),
+    );
+    closeOnAbort(connection, signal);
+    return {
+      ...session,
+      wait: async (waitOptions: G.ContainerWaitQuery & CallOptions = {}) => {
+        const result = await this.wait(id, { condition: 'not-running', ...waitOptions });
+        const problem = result.Error?.Message;
+        if (problem)
+          throw new EngineStreamError('STREAM_ERROR', `waiting for ${id}: ${problem}`, result.Error);
+        return { exitCode: result.StatusCode };
+      },
+    };
+  }
+
+  /**
+   * Opens a WebSocket attached to the container's stdio (`/containers/{id}/attach/ws`), with the
+   * platform `WebSocket` client. Only a plain `tcp://` endpoint can be dialled that way: a unix
+   * socket or a TLS endpoint (client certificates) cannot, and is refused with `INVALID_ARGUMENT` —
+   * use {@link Containers.attach} there, which gives the same stdio over the daemon connection.
+   * The `stdin` / `stdout` / `stderr` flags need API 1.42+.
+   *
+   * @example
+   * ```ts
+   * const ws = await docker.containers.attachWebsocket('web', { stream: true, logs: true });
+   * ws.binaryType = 'arraybuffer';
+   * ws.onmessage = (event) => process.stdout.write(new Uint8Array(event.data as ArrayBuffer));
+   * ```
+   */
+  async attachWebsocket(
+    id: string,
+    options: G.ContainerAttachWebsocketQuery & CallOptions = {},
+  ): Promise<WebSocket> {
+    const { signal, ...query } = options;
+    const endpoint = this.#core.endpoint;
+    if (endpoint.kind !== 'tcp' || endpoint.tls) {
+      throw new EngineError(
+        'INVALID_ARGUMENT',
+        `attachWebsocket needs a plain tcp:// engine endpoint, not ${endpoint.url} — use containers.attach(), which attaches over the same connection as every other call`,
+      );
+    }
+    const spec = operations.ContainerAttachWebsocket;
+    const version = await this.#core.apiVersion(signal);
+    for (const [name, value] of Object.entries(query)) {
+      const param = (spec.query as Record<string, { since: string } | undefined>)[name];
+      if (value === undefined || !param) continue;
+      if (compareVersions(param.since, version) > 0) {
+        throw new EngineVersionError(
+          `the "${name}" parameter of ContainerAttachWebsocket`,
+          param.since,
+          version,
+        );
+      }
+    }
+    const host = endpoint.hostname.includes(':') ? `[${endpoint.hostname}]` : endpoint.hostname;
+    const socket = new WebSocket(
+      `ws://${host}:${endpoint.port}/v${version}${buildPath(spec, { params: { id }, query })}`,
+    );
+    signal?.addEventListener('abort', () => socket.close(), { once: true });
+    return socket;
+  }
+
+  /**
+   * Waits for a container to reach `condition` (default `not-running`; `next-exit` ignores the
+   * current state, `removed` waits for removal) and resolves with its exit status. A non-zero exit
+   * code is data, not an error; `Error.Message` is set when the daemon could not wait.
+   *
+   * @example
+   * ```ts
+   * const { StatusCode } = await docker.containers.wait(id, { condition: 'next-exit' });
+   * if (StatusCode !== 0) console.error(`exited with ${StatusCode}`);
+   * ```
+   */
+  wait(id: string, options: G.ContainerWaitQuery & CallOptions = {}): Promise<G.ContainerWaitResult> {
+    const { signal, ...query } = options;
+    return this.#core.json('ContainerWait', { params: { id }, query, signal });
+  }
+
+  /**
+   * Removes a container. `force` kills a running one first, `v` removes its anonymous volumes,
+   * `link` removes a legacy link instead of the container.
+   *
+   * @example
+   * ```ts
+   * await docker.containers.remove('web', { force: true, v: true });
+   * ```
+   */
+  remove(id: string, options: G.ContainerDeleteQuery & CallOptions = {}): Promise<void> {
+    const { signal, ...query } = options;
+    return this.#core.void('ContainerDelete', { params: { id }, query, signal });
+  }
+
+  /**
+   * Describes a path inside a container without transferring it (`HEAD .../archive`). Fails with
+   * `API_NOT_FOUND` when the path (or the container) does not exist.
+   *
+   * @example
+   * ```ts
+   * const stat = await docker.containers.archiveInfo('web', { path: '/etc/nginx' });
+   * const isDirectory = stat.mode >= 2 ** 31;
+   * ```
+   */
+  async archiveInfo(id: string, options: G.ContainerArchiveInfoQuery & CallOptions): Promise<PathStat> {
+    const { signal, ...query } = options;
+    const response = await this.#core.send('ContainerArchiveInfo', { params: { id }, query, signal });
+    response.body.resume();
+    return pathStatOf(response);
+  }
+
+  /**
+   * Downloads a file or directory from a container as a tar stream (`docker cp CONTAINER:PATH -`),
+   * with what the daemon reports about the path. A directory's entries sit under its base name.
+   *
+   * @example
+   * ```ts
+   * import { pipeline } from 'node:stream/promises';
+   * import { createWriteStream } from 'node:fs';
+   * const { stat, tar } = await docker.containers.getArchive('web', { path: '/etc/hosts' });
+   * await pipeline(tar, createWriteStream('hosts.tar'));
+   * ```
+   */
+  async getArchive(
+    id: string,
+    options: G.ContainerArchiveQuery & CallOptions,
+  ): Promise<{ stat: PathStat; tar: Readable }> {
+    const { signal, ...query } = options;
+    const response = await this.#core.send('ContainerArchive', { params: { id }, query, signal });
+    let stat: PathStat;
+    try {
+      stat = pathStatOf(response);
+    } catch (err) {
+      response.body.destroy();
+      throw err;
+    }
+    return { stat, tar: response.body };
+  }
+
+  /**
+   * Uploads a tar archive and extracts it into a directory of the container (`docker cp - CONTAINER:PATH`).
+   * The archive is streamed as it is read; it may be gzip/bzip2/xz compressed. Resolves once the
+   * daemon has extracted it.
+   *
+   * @example
+   * ```ts
+   * import { createReadStream } from 'node:fs';
+   * await docker.containers.putArchive('web', createReadStream('site.tar'), { path: '/usr/share/nginx/html' });
+   * ```
+   */
+  putArchive(id: string, tar: TarInput, options: PutArchiveOptions): Promise<void> {
+    const { signal, path, noOverwriteDirNonDir, copyUIDGID } = options;
+    // The spec types these as strings; the daemon reads them as booleans ('1' / absent).
+    const query: G.PutContainerArchiveQuery = {
+      path,
+      noOverwriteDirNonDir: noOverwriteDirNonDir ? '1' : undefined,
+      copyUIDGID: copyUIDGID ? '1' : undefined,
+    };
+    return this.#core.void('PutContainerArchive', {
+      params: { id },
+      query,
+      body: tar,
+      contentType: 'application/x-tar',
+      signal,
+    });
+  }
+
+  /**
+   * Removes stopped containers, optionally only those matching `filters` (`label`, `until`).
+   *
+   * @example
+   * ```ts
+   * const { ContainersDeleted, SpaceReclaimed } = await docker.containers.prune({ filters: { until: ['24h'] } });
+   * ```
+   */
+  async prune(options: G.ContainerPruneQuery & CallOptions = {}): Promise<G.ContainerPruneResult> {
+    const { signal, ...query } = options;
+    return this.#core.json('ContainerPrune', { query, signal });
+  }
+}
+
+/**
+ * Daemons before API 1.42 label every attach/exec stream `application/vnd.docker.raw-stream`,
+ * multiplexed or not: their Content-Type says nothing, so the TTY setting must decide.
+ */
+export function stdioTypeOf(connection: HijackedConnection, version: string): HijackedConnection {
+  if (compareVersions(version, '1.42') >= 0) return connection;
+  const { 'content-type': _ignored, ...headers } = connection.headers;
+  return { ...connection, headers };
+}
+
+function stdioTypeFrom(response: HttpResponse, version: string): HttpResponse {
+  if (compareVersions(version, '1.42') >= 0) return response;
+  const { 'content-type': _ignored, ...headers } = response.headers;
+  return { ...response, headers };
+}
+
+/** Aborting the call's signal closes a session it opened, in both directions. */
+export function closeOnAbort(connection: HijackedConnection, signal: AbortSignal | undefined): void {
+  if (!signal) return;
+  const { socket } = connection;
+  if (signal.aborted) {
+    socket.destroy(abortError(signal));
+    return;
+  }
+  const onAbort = () => socket.destroy(abortError(signal));
+  signal.addEventListener('abort', onAbort, { once: true });
+  socket.once('close', () => signal.removeEventListener('abort', onAbort));
+}
+
+/** Re-throws a failure caused by the caller's signal as the SDK's `ABORTED` error. */
+async function* abortMapped<T>(
+  source: AsyncIterable<T>,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<T, void, undefined> {
+  try {
+    yield* source;
+  } catch (err) {
+    if (signal?.aborted) throw abortError(signal);
+    throw err;
+  }
+}
+
+function pathStatOf(response: HttpResponse): PathStat {
+  const raw = response.headers['x-docker-container-path-stat'];
+  const header = Array.isArray(raw) ? raw[0] : raw;
+  if (!header)
+    throw new EngineError('STREAM_PROTOCOL', 'the daemon sent no X-Docker-Container-Path-Stat header');
+  try {
+    const stat = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as Partial<PathStat>;
+    return {
+      name: stat.name ?? '',
+      size: stat.size ?? 0,
+      mode: stat.mode ?? 0,
+      mtime: stat.mtime ?? '',
+      linkTarget: stat.linkTarget ?? '',
+    };
+  } catch (err) {
+    throw new EngineError(
+      'STREAM_PROTOCOL',
+      `invalid X-Docker-Container-Path-Stat header: ${(err as Error).message}`,
+    );
+  }
+}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
+
+/**
+ * A {@link Timestamp} as the daemon's `seconds.nanoseconds` string, as the docker CLI sends it
+ * (its `GetTimestamp`): durations count back from now.
+ */
+export function toUnixTimestamp(
+  value: Timestamp | undefined,
+  name: string,
+  now = Date.now(),
+): string | undefined {
+  if (value === undefined) return undefined;
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new EngineError('INVALID_ARGUMENT', `${name}: invalid Date`);
+    return fromMillis(value.getTime());
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || value < 0)
+      throw new EngineError('INVALID_ARGUMENT', `${name}: ${value} is not unix seconds`);
+    return fromMillis(value * 1000);
+  }
+  const text = value.trim();
+  if (/^\d+(\.\d{1,9})?$/.test(text)) return text;
+  const duration = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/.test(text) ? text : undefined;
+  if (duration) {
+    let ms = 0;
+    for (const [, amount, unit] of duration.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) {
+      ms += Number(amount) * (DURATION_UNITS[unit ?? 's'] ?? 0);
+    }
+    return fromMillis(now - ms);
+  }
+  // A date: Date.parse keeps milliseconds only, so the fraction's digits are carried over as is
+  // (a log line's own RFC 3339Nano timestamp must select that very line).
+  const fraction = /^[^.]*T[^.]*\.(\d+)/.exec(text)?.[1];
+  const parsed = Date.parse(fraction === undefined ? text : text.replace(`.${fraction}`, ''));
+  if (Number.isNaN(parsed)) {
+    throw new EngineError(
+      'INVALID_ARGUMENT',
+      `${name}: "${value}" is neither unix seconds, an RFC 3339 date nor a duration like 10m`,
+    );
+  }
+  if (fraction === undefined) return fromMillis(parsed);
+  return `${Math.floor(parsed / 1000)}.${fraction.padEnd(9, '0').slice(0, 9)}`;
+}
+
+function fromMillis(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  const nanos = Math.round((ms - seconds * 1000) * 1e6);
+  return `${seconds}.${String(Math.min(nanos, 999_999_999)).padStart(9, '0')}`;
+}
