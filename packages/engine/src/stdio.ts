@@ -1,23 +1,33 @@
 import type { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
+import { abortError } from './errors.ts';
 import { demuxFrames, type LogFrame } from './streams/demux.ts';
 import type { HijackedConnection } from './transport/hijack.ts';
 import type { HttpResponse } from './transport/http.ts';
+import { compareVersions } from './version.ts';
 
 /** Docker's media types for stdio streams (sent by daemons for API >= 1.42). */
 const RAW_STREAM = 'application/vnd.docker.raw-stream';
 const MULTIPLEXED_STREAM = 'application/vnd.docker.multiplexed-stream';
 
+/** The first API version whose stdio Content-Type tells the stream format. */
+const CONTENT_TYPE_SINCE = '1.42';
+
+/** The TTY setting that decides the format when the Content-Type cannot: a value or a lookup. */
+export type TtyHint = boolean | (() => Promise<boolean>);
+
 /**
- * Picks the stream format: from the response Content-Type when the daemon sent one of Docker's
- * stdio media types (API >= 1.42), otherwise from the container's TTY setting — the only thing an
- * older daemon's answer can be decided by (a TTY stream is raw, a non-TTY one multiplexed).
+ * Picks the stream format: from the response Content-Type for API >= 1.42, otherwise from the TTY
+ * setting (a TTY stream is raw, a non-TTY one multiplexed). Below 1.42 the header means nothing:
+ * Docker 20.10 sends none on logs and labels every attach / exec stream raw, multiplexed or not.
  */
 export function stdioFormat(
   contentType: string | undefined,
-  tty: boolean | (() => Promise<boolean>),
+  apiVersion: string,
+  tty: TtyHint,
 ): Promise<'raw' | 'multiplexed'> {
-  const type = contentType?.split(';')[0]?.trim().toLowerCase();
+  const meaningful = compareVersions(apiVersion, CONTENT_TYPE_SINCE) >= 0;
+  const type = meaningful ? contentType?.split(';')[0]?.trim().toLowerCase() : undefined;
   if (type === RAW_STREAM) return Promise.resolve('raw');
   if (type === MULTIPLEXED_STREAM) return Promise.resolve('multiplexed');
   if (typeof tty === 'boolean') return Promise.resolve(tty ? 'raw' : 'multiplexed');
@@ -26,15 +36,19 @@ export function stdioFormat(
 
 /**
  * Frames of a logs response. Breaking out of the loop destroys the response body, which closes
- * the request (a `follow` stream stops there).
+ * the request (a `follow` stream stops there); a failure caused by `signal` surfaces as `ABORTED`.
  */
 export async function* responseFrames(
   response: HttpResponse,
-  tty: boolean | (() => Promise<boolean>),
+  apiVersion: string,
+  tty: TtyHint,
+  signal?: AbortSignal,
 ): AsyncGenerator<LogFrame, void, undefined> {
   try {
-    const format = await stdioFormat(headerValue(response.headers['content-type']), tty);
+    const format = await stdioFormat(headerValue(response.headers['content-type']), apiVersion, tty);
     yield* demuxFrames(response.body, format);
+  } catch (err) {
+    throw signal?.aborted ? abortError(signal) : err;
   } finally {
     response.body.destroy();
   }
@@ -59,23 +73,60 @@ export interface StdioSession {
   close(): void;
 }
 
-/** Wraps a hijacked connection into a {@link StdioSession}. */
+/**
+ * Wraps a hijacked connection into a {@link StdioSession}. Aborting `signal` closes the session in
+ * both directions; reading its output then fails with `ABORTED`. On failure the connection is closed.
+ */
 export async function hijackedSession(
   connection: HijackedConnection,
-  tty: boolean | (() => Promise<boolean>),
+  apiVersion: string,
+  tty: TtyHint,
+  signal?: AbortSignal,
 ): Promise<StdioSession> {
-  const format = await stdioFormat(connection.headers['content-type'], tty);
   const socket = connection.socket;
+  let format: 'raw' | 'multiplexed';
+  try {
+    format = await stdioFormat(connection.headers['content-type'], apiVersion, tty);
+  } catch (err) {
+    socket.destroy();
+    throw err;
+  }
+  closeOnAbort(socket, signal);
   return {
-    output: demuxFrames(socketBytes(socket, connection.head), format),
+    output: abortMapped(demuxFrames(socketBytes(socket, connection.head), format), signal),
     stdin: socket,
     close: () => socket.destroy(),
   };
 }
 
-/** The socket's bytes, starting with those read together with the response head. */
+function closeOnAbort(socket: Socket, signal: AbortSignal | undefined): void {
+  if (!signal) return;
+  if (signal.aborted) {
+    socket.destroy(abortError(signal));
+    return;
+  }
+  const onAbort = () => socket.destroy(abortError(signal));
+  signal.addEventListener('abort', onAbort, { once: true });
+  socket.once('close', () => signal.removeEventListener('abort', onAbort));
+}
+
+/** Re-throws a failure caused by the caller's signal as the SDK's `ABORTED` error. */
+export async function* abortMapped<T>(
+  source: AsyncIterable<T>,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<T, void, undefined> {
+  try {
+    yield* source;
+  } catch (err) {
+    throw signal?.aborted ? abortError(signal) : err;
+  }
+}
+
+/**
+ * The socket's bytes, starting with those read together with the response head. The socket stays
+ * paused until the caller reads, so output that arrives before then is buffered, not lost.
+ */
 function socketBytes(socket: Socket, head: Buffer): AsyncIterable<Uint8Array> {
-  socket.resume();
   return {
     async *[Symbol.asyncIterator]() {
       try {

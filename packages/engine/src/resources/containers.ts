@@ -1,12 +1,11 @@
 import type { Readable } from 'node:stream';
 import { buildPath, type CallOptions, type EngineCore } from '../core.ts';
-import { abortError, EngineError, EngineStreamError, EngineVersionError } from '../errors.ts';
+import { EngineError, EngineStreamError, EngineVersionError } from '../errors.ts';
 import type * as G from '../generated/operations.ts';
 import { operations } from '../generated/operations.ts';
-import { hijackedSession, responseFrames, type StdioSession } from '../stdio.ts';
+import { abortMapped, hijackedSession, responseFrames, type StdioSession } from '../stdio.ts';
 import type { LogFrame } from '../streams/demux.ts';
 import { parseJsonValues } from '../streams/json-values.ts';
-import type { HijackedConnection } from '../transport/hijack.ts';
 import type { HttpResponse } from '../transport/http.ts';
 import { compareVersions } from '../version.ts';
 
@@ -203,7 +202,7 @@ export class Containers {
         } as unknown as G.ContainerLogsQuery;
         const response = await core.send('ContainerLogs', { params: { id }, query, signal });
         const version = await core.apiVersion();
-        yield* abortMapped(responseFrames(stdioTypeFrom(response, version), inspect), signal);
+        yield* responseFrames(response, version, inspect, signal);
       },
     };
   }
@@ -436,10 +435,13 @@ export class Containers {
     };
     const connection = await this.#core.hijack('ContainerAttach', { params: { id }, query, signal });
     const version = await this.#core.apiVersion();
-    const session = await hijackedSession(stdioTypeOf(connection, version), () =>
-      this.inspect(id).then((info) => info.Config?.Tty === true),
+    // The daemon frames attach output by the container's own TTY setting.
+    const session = await hijackedSession(
+      connection,
+      version,
+      () => this.inspect(id, { signal }).then((info) => info.Config?.Tty === true),
+      signal,
     );
-    closeOnAbort(connection, signal);
     return {
       ...session,
       wait: async (waitOptions: G.ContainerWaitQuery & CallOptions = {}) => {
@@ -616,48 +618,6 @@ export class Containers {
   }
 }
 
-/**
- * Daemons before API 1.42 label every attach/exec stream `application/vnd.docker.raw-stream`,
- * multiplexed or not: their Content-Type says nothing, so the TTY setting must decide.
- */
-export function stdioTypeOf(connection: HijackedConnection, version: string): HijackedConnection {
-  if (compareVersions(version, '1.42') >= 0) return connection;
-  const { 'content-type': _ignored, ...headers } = connection.headers;
-  return { ...connection, headers };
-}
-
-function stdioTypeFrom(response: HttpResponse, version: string): HttpResponse {
-  if (compareVersions(version, '1.42') >= 0) return response;
-  const { 'content-type': _ignored, ...headers } = response.headers;
-  return { ...response, headers };
-}
-
-/** Aborting the call's signal closes a session it opened, in both directions. */
-export function closeOnAbort(connection: HijackedConnection, signal: AbortSignal | undefined): void {
-  if (!signal) return;
-  const { socket } = connection;
-  if (signal.aborted) {
-    socket.destroy(abortError(signal));
-    return;
-  }
-  const onAbort = () => socket.destroy(abortError(signal));
-  signal.addEventListener('abort', onAbort, { once: true });
-  socket.once('close', () => signal.removeEventListener('abort', onAbort));
-}
-
-/** Re-throws a failure caused by the caller's signal as the SDK's `ABORTED` error. */
-async function* abortMapped<T>(
-  source: AsyncIterable<T>,
-  signal: AbortSignal | undefined,
-): AsyncGenerator<T, void, undefined> {
-  try {
-    yield* source;
-  } catch (err) {
-    if (signal?.aborted) throw abortError(signal);
-    throw err;
-  }
-}
-
 function pathStatOf(response: HttpResponse): PathStat {
   const raw = response.headers['x-docker-container-path-stat'];
   const header = Array.isArray(raw) ? raw[0] : raw;
@@ -692,7 +652,16 @@ const DURATION_UNITS: Readonly<Record<string, number>> = {
 
 /**
  * A {@link Timestamp} as the daemon's `seconds.nanoseconds` string, as the docker CLI sends it
- * (its `GetTimestamp`): durations count back from now.
+ * (its `GetTimestamp`): durations count back from `now`; RFC 3339 fractions keep all 9 digits.
+ * Throws `INVALID_ARGUMENT` for anything else.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * toUnixTimestamp('2024-05-02T10:15:31.712316446Z', 'since'); // '1714644931.712316446'
+ * toUnixTimestamp(new Date(0), 'since'); // '0.000000000'
+ * toUnixTimestamp('10m', 'since', Date.UTC(2024, 0, 1)); // '1704066600.000000000'
+ * ```
  */
 export function toUnixTimestamp(
   value: Timestamp | undefined,

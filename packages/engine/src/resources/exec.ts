@@ -5,7 +5,6 @@ import { abortError, EngineError } from '../errors.ts';
 import type * as G from '../generated/operations.ts';
 import { hijackedSession, type StdioSession } from '../stdio.ts';
 import type { LogFrame } from '../streams/demux.ts';
-import { closeOnAbort, stdioTypeOf } from './containers.ts';
 
 /** Options of {@link Exec.start}. */
 export type ExecStartOptions = {
@@ -33,8 +32,11 @@ export type ExecSession = StdioSession & {
   /** Sets the TTY size of the exec, in characters. */
   resize(size: { h: number; w: number }): Promise<void>;
   /**
-   * The process's exit code, once its output has ended. Works whether or not `output` was read: if
-   * nobody is reading it, the output is drained (and discarded) to reach the end.
+   * The process's exit code, once its output has ended (then the exec is inspected, briefly
+   * polled while the daemon still reports it running). Works whether or not `output` was read:
+   * if nobody reads it, the output is drained (and discarded) to reach the end; if the caller
+   * stopped reading part-way, the exec is checked once a second. Rejects with `STREAM_ERROR` when
+   * the session was closed and the process still runs 5 s later.
    */
   exitCode(options?: CallOptions): Promise<number>;
 };
@@ -132,14 +134,7 @@ export class Exec {
     const body: G.ExecStartBody = { Detach: false, Tty, ConsoleSize };
     const connection = await this.#core.hijack('ExecStart', { params: { id }, body, signal });
     const version = await this.#core.apiVersion();
-    let session: StdioSession;
-    try {
-      session = await hijackedSession(stdioTypeOf(connection, version), Tty);
-    } catch (err) {
-      connection.socket.destroy();
-      throw err;
-    }
-    closeOnAbort(connection, signal);
+    const session = await hijackedSession(connection, version, Tty, signal);
     if (!stdin) session.stdin.end();
 
     const { socket } = connection;
@@ -169,10 +164,9 @@ export class Exec {
             for await (const _frame of session.output) {
               if (waitSignal?.aborted) throw abortError(waitSignal);
             }
-          } catch (err) {
+          } catch {
             if (waitSignal?.aborted) throw abortError(waitSignal);
             // Otherwise the connection failed or was closed: the daemon still knows the exit code.
-            void err;
           }
         }
         return this.#exitCodeOf(id, socket, closed, waitSignal);

@@ -1,11 +1,8 @@
 import type { CallOptions, EngineCore } from '../core.ts';
-import { abortError } from '../errors.ts';
 import type * as G from '../generated/operations.ts';
 import { encodeRegistryAuth, type RegistryAuth } from '../registry-auth.ts';
 import { responseFrames } from '../stdio.ts';
 import type { LogFrame } from '../streams/demux.ts';
-import type { HttpResponse } from '../transport/http.ts';
-import { compareVersions } from '../version.ts';
 import { type Timestamp, toUnixTimestamp } from './containers.ts';
 
 /** Options of {@link Services.logs} and `tasks.logs`. */
@@ -200,23 +197,7 @@ export function swarmLogFrames(
     async *[Symbol.asyncIterator]() {
       const response = await core.send(operationId, { params: { id }, query, signal });
       const version = await core.apiVersion();
-      try {
-        yield* responseFrames(contentTypeIfMeaningful(response, version), tty);
-      } catch (err) {
-        if (signal?.aborted) throw abortError(signal);
-        throw err;
-      }
+      yield* responseFrames(response, version, tty, signal);
     },
   };
-}
-
-/**
- * Only from API 1.42 on does the Content-Type tell the stream format: Docker 20.10 sends none, and
- * newer daemons asked for an older version label even a multiplexed stream
- * `application/vnd.docker.raw-stream`. Below 1.42 the header is dropped and the TTY setting decides.
- */
-function contentTypeIfMeaningful(response: HttpResponse, version: string): HttpResponse {
-  if (compareVersions(version, '1.42') >= 0) return response;
-  const { 'content-type': _ignored, ...headers } = response.headers;
-  return { ...response, headers };
 }
