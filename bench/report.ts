@@ -10,6 +10,10 @@ export interface ImplResult {
   readonly throughput: number;
   readonly p50Ms?: number;
   readonly p99Ms?: number;
+  /** Client CPU (this process): microseconds per op, or milliseconds per MB for MB/s cases. */
+  readonly cpu: number;
+  /** Client CPU time over wall time (1 = one core busy). */
+  readonly cpuLoad: number;
   /** Median over rounds of (this implementation / raw) in the same round. */
   readonly vsRaw: number;
   /** Median over rounds of (this implementation / dockerode) in the same round. */
@@ -25,7 +29,12 @@ export interface CaseResult {
   /** The implementation order of every round (rotated so drift hits each position equally). */
   readonly order: readonly (readonly Impl[])[];
   readonly results: Readonly<Record<Impl, ImplResult>>;
-  readonly target?: Target & { readonly ratio: number; readonly met: boolean };
+  readonly target?: Target & {
+    readonly ratio: number;
+    readonly met: boolean;
+    /** The lowest and highest per-round ratio: how much the rounds disagree. */
+    readonly range: readonly [number, number];
+  };
   readonly problems: readonly string[];
 }
 
@@ -43,13 +52,13 @@ export function caseResult(
     Impl,
     SampleSummary[]
   >;
-  const pairedRatio = (impl: Impl, base: Impl) =>
-    median(
-      summaries[impl].map((s, round) => {
-        const b = summaries[base][round];
-        return b ? throughputOf(benchCase.unit, s) / throughputOf(benchCase.unit, b) : Number.NaN;
-      }),
-    );
+  const perRound = (impl: Impl, base: Impl) =>
+    summaries[impl].map((s, round) => {
+      const b = summaries[base][round];
+      return b ? throughputOf(benchCase.unit, s) / throughputOf(benchCase.unit, b) : Number.NaN;
+    });
+  const pairedRatio = (impl: Impl, base: Impl) => median(perRound(impl, base));
+  const cpuOf = (s: SampleSummary) => (benchCase.unit === 'MB/s' ? s.cpuMsPerMB : s.cpuUsPerOp) ?? Number.NaN;
   const results = Object.fromEntries(
     IMPLS.map((impl) => {
       const rounds = summaries[impl];
@@ -61,6 +70,8 @@ export function caseResult(
               p99Ms: median(rounds.map((s) => s.p99Ms ?? Number.NaN)),
             }
           : {}),
+        cpu: median(rounds.map(cpuOf)),
+        cpuLoad: median(rounds.map((s) => s.cpuLoad ?? Number.NaN)),
         vsRaw: pairedRatio(impl, 'raw'),
         vsDockerode: pairedRatio(impl, 'dockerode'),
         rounds,
@@ -71,8 +82,15 @@ export function caseResult(
   const target = benchCase.target;
   let checked: CaseResult['target'];
   if (target) {
-    const ratio = target.kind === 'vs-raw' ? results.gantry.vsRaw : results.gantry.vsDockerode;
-    checked = { ...target, ratio, met: ratio >= target.min };
+    const base: Impl = target.kind === 'vs-raw' ? 'raw' : 'dockerode';
+    const ratios = perRound('gantry', base).filter(Number.isFinite);
+    const ratio = median(ratios);
+    checked = {
+      ...target,
+      ratio,
+      met: ratio >= target.min,
+      range: [Math.min(...ratios), Math.max(...ratios)],
+    };
   }
   return {
     id: benchCase.id,
@@ -97,7 +115,7 @@ function fmtThroughput(value: number): string {
 
 /** The table printed at the end of a run. */
 export function formatTable(results: readonly CaseResult[]): string {
-  const header = ['case', 'impl', 'throughput', 'p50 ms', 'p99 ms', 'x raw', 'x dockerode'];
+  const header = ['case', 'impl', 'throughput', 'p50 ms', 'p99 ms', 'client CPU', 'x raw', 'x dockerode'];
   const rows: string[][] = [];
   const notes: (string | undefined)[] = [];
   for (const r of results) {
@@ -109,6 +127,9 @@ export function formatTable(results: readonly CaseResult[]): string {
         `${fmtThroughput(x.throughput)} ${r.unit}`,
         fmt(x.p50Ms, 3),
         fmt(x.p99Ms, 3),
+        Number.isFinite(x.cpu)
+          ? `${fmt(x.cpu, r.unit === 'MB/s' ? 1 : 0)} ${r.unit === 'MB/s' ? 'ms/MB' : 'µs/op'}`
+          : '-',
         fmt(x.vsRaw, 2),
         fmt(x.vsDockerode, 2),
       ]);

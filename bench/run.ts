@@ -5,6 +5,7 @@
  *   npm run bench                      full run (a few minutes)
  *   npm run bench -- --quick           small N smoke run
  *   npm run bench -- --only ping-seq,logs
+ *   npm run bench -- --impl gantry     one implementation only (profiling)
  *   npm run bench -- --out path.json   JSON somewhere else than bench/results/latest.json
  */
 import { cpus, totalmem } from 'node:os';
@@ -29,7 +30,7 @@ import {
 import { Fixtures, holdHarnessSlot, RAW_API, TEST_IMAGE } from './fixtures.ts';
 import { endpointFromEnv, RawConnection } from './raw-client.ts';
 import { type CaseResult, caseResult, formatTable, writeJson } from './report.ts';
-import type { Sample } from './stats.ts';
+import { type Sample, withCpu } from './stats.ts';
 
 const CASE_IDS = ['ping-seq', 'ping-concurrent', 'list', 'logs', 'exec'] as const;
 type CaseId = (typeof CASE_IDS)[number];
@@ -58,6 +59,7 @@ const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
+    impl: { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -65,7 +67,7 @@ const { values: args } = parseArgs({
 
 if (args.help) {
   console.log(
-    `usage: npm run bench [-- --quick] [--only ${CASE_IDS.join(',')}] [--out file.json]\nsee bench/README.md`,
+    `usage: npm run bench [-- --quick] [--only ${CASE_IDS.join(',')}] [--impl ${IMPLS.join(',')}] [--out file.json]\nsee bench/README.md`,
   );
   process.exit(0);
 }
@@ -78,6 +80,15 @@ for (const id of only) {
   }
 }
 const selected = new Set(only as CaseId[]);
+const impls = args.impl ? args.impl.split(',').map((s) => s.trim()) : [...IMPLS];
+for (const impl of impls) {
+  if (!(IMPLS as readonly string[]).includes(impl)) {
+    console.error(`bench: unknown implementation "${impl}" — known: ${IMPLS.join(', ')}`);
+    process.exit(2);
+  }
+}
+/** The implementations to run (all three unless `--impl` narrows it, e.g. for profiling one). */
+const active = IMPLS.filter((impl) => impls.includes(impl));
 const profile = args.quick ? PROFILES.quick : PROFILES.full;
 const outPath = args.out ?? join(import.meta.dirname, 'results', 'latest.json');
 
@@ -104,13 +115,13 @@ async function runCase(benchCase: BenchCase): Promise<CaseResult> {
   const samples: Record<Impl, Sample[]> = { gantry: [], dockerode: [], raw: [] };
   const order: Impl[][] = [];
   for (let round = 0; round < benchCase.rounds; round++) {
-    const impls = IMPLS.map((_, i) => IMPLS[(i + round) % IMPLS.length] as Impl);
-    order.push(impls);
-    for (const impl of impls) {
+    const roundOrder = active.map((_, i) => active[(i + round) % active.length] as Impl);
+    order.push(roundOrder);
+    for (const impl of roundOrder) {
       const runner = benchCase.runners[impl];
       await runner.warmup();
       gc();
-      const sample = await runner.run();
+      const sample = await withCpu(() => runner.run());
       samples[impl].push(sample);
       const value =
         benchCase.unit === 'MB/s'
@@ -215,6 +226,7 @@ async function main(): Promise<number> {
     `Gantry vs dockerode vs raw socket — ${args.quick ? 'QUICK smoke run (small N, not for comparison)' : 'full run'}; medians of rounds, ratios = median of per-round ratios`,
   );
   console.log(formatTable(results));
+  if (active.length < IMPLS.length) console.log(`(only ${active.join(', ')} ran: --impl)`);
   writeJson(outPath, {
     date: new Date().toISOString(),
     quick: args.quick,

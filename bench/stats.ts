@@ -12,6 +12,8 @@ export interface Sample {
   readonly bytes?: number;
   /** Case-specific counters reported in the JSON (e.g. stdout / stderr bytes, frames). */
   readonly detail?: Readonly<Record<string, number>>;
+  /** CPU time this process used during the run (user + system), in milliseconds; set by the runner loop. */
+  readonly cpuMs?: number;
 }
 
 /** The figures derived from one sample. */
@@ -25,6 +27,12 @@ export interface SampleSummary {
   readonly seconds: number;
   readonly bytes?: number;
   readonly detail?: Readonly<Record<string, number>>;
+  /** Client CPU (this process, user + system) per operation, in microseconds. */
+  readonly cpuUsPerOp?: number;
+  /** Client CPU per MB of payload, in milliseconds (throughput cases). */
+  readonly cpuMsPerMB?: number;
+  /** Client CPU time over wall time: 1 = one core busy the whole run. */
+  readonly cpuLoad?: number;
 }
 
 /** 1 MB = 10^6 bytes, the unit of every MB/s figure. */
@@ -55,6 +63,13 @@ export function summarize(sample: Sample): SampleSummary {
       ? { bytes: sample.bytes, mbPerSec: sample.bytes / MB / sample.seconds }
       : {}),
     ...(sample.detail ? { detail: sample.detail } : {}),
+    ...(sample.cpuMs !== undefined
+      ? {
+          cpuUsPerOp: (sample.cpuMs * 1000) / sample.ops,
+          cpuLoad: sample.cpuMs / 1000 / sample.seconds,
+          ...(sample.bytes ? { cpuMsPerMB: sample.cpuMs / (sample.bytes / MB) } : {}),
+        }
+      : {}),
   };
   const lat = sample.latenciesMs;
   if (!lat || lat.length === 0) return base;
@@ -67,6 +82,14 @@ export function summarize(sample: Sample): SampleSummary {
     p99Ms: percentile(sorted, 99),
     meanMs: sum / sorted.length,
   };
+}
+
+/** Runs a measured run and adds the CPU time this process spent during it. */
+export async function withCpu(run: () => Promise<Sample>): Promise<Sample> {
+  const before = process.cpuUsage();
+  const sample = await run();
+  const used = process.cpuUsage(before);
+  return { ...sample, cpuMs: (used.user + used.system) / 1000 };
 }
 
 /** Runs `fn` `n` times one after the other, timing each call. */

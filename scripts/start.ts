@@ -3,7 +3,9 @@
  * it finds. The console server replaces this in a later issue.
  */
 import { connect, EngineConnectionError } from '@gantry/engine';
+import { ensureLocalEngine } from './local-engine.ts';
 
+await ensureLocalEngine();
 const docker = connect();
 try {
   const [version, info, apiVersion] = await Promise.all([

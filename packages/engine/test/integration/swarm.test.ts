@@ -35,8 +35,10 @@ async function eventually<T>(what: string, ms: number, check: () => Promise<T | 
 
 describe('swarm', { skip }, () => {
   let nodeId = '';
+  let gwbridgeExisted = true;
 
   before(async () => {
+    gwbridgeExisted = (await docker.networks.list({ filters: { name: ['^docker_gwbridge$'] } })).length > 0;
     nodeId = await docker.swarm.init({ ListenAddr: '127.0.0.1:2377', AdvertiseAddr: '127.0.0.1' });
     markSwarmInitialisedByTests();
   });
@@ -45,6 +47,8 @@ describe('swarm', { skip }, () => {
     await docker.swarm.leave({ force: true });
     const left = await docker.system.info();
     assert.equal(left.Swarm?.LocalNodeState, 'inactive');
+    // `swarm init` creates docker_gwbridge and `leave` keeps it: remove it when the test made it.
+    if (!gwbridgeExisted) await docker.networks.remove('docker_gwbridge');
   });
 
   test('init resolved with this node, now an active manager', async () => {
