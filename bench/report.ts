@@ -138,9 +138,20 @@ export function formatTable(results: readonly CaseResult[]): string {
     if (r.target) {
       const verdict = r.target.met ? 'MET' : 'NOT MET';
       const against = r.target.kind === 'vs-raw' ? 'raw' : 'dockerode';
+      const [low, high] = r.target.range;
       notes[notes.length - 1] =
-        `  target: ${r.target.text} -> ${fmt(r.target.ratio, 3)}x ${against}: ${verdict}`;
+        `  target: ${r.target.text} -> ${fmt(r.target.ratio, 3)}x ${against}: ${verdict}` +
+        ` (per round ${fmt(low, 2)} to ${fmt(high, 2)})`;
     } else notes[notes.length - 1] = '  target: none in the issue (reported for comparison)';
+    const raw = r.results.raw;
+    if (r.unit === 'MB/s' && raw.cpuLoad < 0.8) {
+      // The raw client waited on the engine most of the time: throughput ratios then say little
+      // about the clients; their CPU per MB does.
+      notes[notes.length - 1] +=
+        `\n  note: engine-bound — the raw client was busy ${fmt(raw.cpuLoad * 100, 0)}% of the time, so throughput` +
+        ` mostly measures the engine; client CPU per MB vs raw: Gantry ${fmt(r.results.gantry.cpu / raw.cpu, 2)}x,` +
+        ` dockerode ${fmt(r.results.dockerode.cpu / raw.cpu, 2)}x`;
+    }
     for (const p of r.problems) notes[notes.length - 1] += `\n  CHECK FAILED: ${p}`;
   }
   const widths = header.map((h, col) => Math.max(h.length, ...rows.map((row) => (row[col] ?? '').length)));

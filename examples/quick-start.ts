@@ -3,15 +3,12 @@ import { connect, isNotFound } from '@gantry/engine';
 const docker = connect(); // DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_API_VERSION, or the default socket
 console.log(await docker.apiVersion()); // negotiated once: min(1.55, the daemon's version)
 
-const { Id } = await docker.containers.create({
-  Image: 'busybox',
-  Cmd: ['sh', '-c', 'echo hi; echo oops >&2'],
-});
+const { Id } = await docker.containers.create({ Image: 'busybox', Cmd: ['sh', '-c', 'echo hi;echo ho>&2'] });
 await docker.containers.start(Id);
 for await (const frame of docker.containers.logs(Id, { follow: true })) {
-  process.stdout.write(`${frame.stream}: ${frame.data}`); // stdout: hi / stderr: oops
+  process.stdout.write(`${frame.stream}: ${frame.data}`); // stdout: hi / stderr: ho
 }
-const { StatusCode } = await docker.containers.wait(Id); // a non-zero exit is data, not an error
+console.log('exit', (await docker.containers.wait(Id)).StatusCode); // a non-zero exit is data, not an error
 await docker.containers.remove(Id);
 
 const pull = docker.images.pull('registry.example/app:1.2', { auth: { username: 'me', password: 's3cret' } });

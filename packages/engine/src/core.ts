@@ -3,10 +3,11 @@ import { type OperationId, type OperationSpec, operations } from './generated/op
 import { type Endpoint, type EndpointOptions, resolveEndpoint } from './transport/endpoint.ts';
 import { type HijackedConnection, hijack } from './transport/hijack.ts';
 import {
+  type BufferedResponse,
+  type HttpRequest,
   type HttpResponse,
   HttpTransport,
   type RequestBody,
-  readCapped,
   type Timeouts,
 } from './transport/http.ts';
 import {
@@ -80,8 +81,8 @@ export class EngineCore {
 
   /** Sends the operation and parses the JSON answer (`undefined` for an empty body). */
   async json<T>(operationId: OperationId, input: OperationInput = {}): Promise<T> {
-    const response = await this.send(operationId, input);
-    const text = await readCapped(response.body, Number.POSITIVE_INFINITY);
+    const response = await this.buffered(operationId, input);
+    const text = response.body.toString('utf8');
     if (!text.trim()) return undefined as T;
     try {
       return JSON.parse(text) as T;
@@ -95,21 +96,24 @@ export class EngineCore {
 
   /** Sends the operation and discards the body. */
   async void(operationId: OperationId, input: OperationInput = {}): Promise<void> {
-    const response = await this.send(operationId, input);
-    response.body.resume();
-    await new Promise<void>((resolve) => {
-      response.body.once('end', resolve);
-      response.body.once('close', resolve);
-      response.body.once('error', () => resolve());
-    });
+    await this.buffered(operationId, input);
+  }
+
+  /** Sends the operation and reads the whole answer: status, headers and body bytes. */
+  async buffered(operationId: OperationId, input: OperationInput = {}): Promise<BufferedResponse> {
+    return this.#transport.requestBuffered(await this.#request(operationId, input));
   }
 
   /** Sends the operation and hands back the live response (streams, tar, long polls). */
   async send(operationId: OperationId, input: OperationInput = {}): Promise<HttpResponse> {
+    return this.#transport.request(await this.#request(operationId, input));
+  }
+
+  async #request(operationId: OperationId, input: OperationInput): Promise<HttpRequest> {
     const spec = operations[operationId] as OperationSpec;
     const version = await this.#versionFor(spec, input);
     const { headers, body } = this.#prepareBody(input);
-    return this.#transport.request({
+    return {
       method: spec.method,
       path: `/v${version}${buildPath(spec, input)}`,
       headers,
@@ -117,7 +121,7 @@ export class EngineCore {
       signal: input.signal,
       streaming: spec.streaming.length > 0,
       operation: operationId,
-    });
+    };
   }
 
   /** Sends the operation with `Upgrade: <protocol>` and returns the hijacked connection. */
@@ -181,13 +185,12 @@ export class EngineCore {
   }
 
   async #pingForVersion(): Promise<string | undefined> {
-    const response = await this.#transport.request({
+    const response = await this.#transport.requestBuffered({
       method: 'GET',
       path: '/_ping',
       operation: 'SystemPing',
       headers: this.#headers,
     });
-    response.body.resume();
     const header = response.headers['api-version'];
     return Array.isArray(header) ? header[0] : header;
   }

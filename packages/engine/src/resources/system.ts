@@ -11,7 +11,6 @@ import type * as G from '../generated/operations.ts';
 import type { RegistryAuth } from '../registry-auth.ts';
 import { parseJsonValues } from '../streams/json-values.ts';
 import type { HttpResponse } from '../transport/http.ts';
-import { readCapped } from '../transport/http.ts';
 import { type Timestamp, toUnixTimestamp } from './containers.ts';
 
 /** What `GET /_ping` tells about the daemon, from its response headers. */
@@ -98,9 +97,8 @@ export class System {
    * ```
    */
   async ping(options: CallOptions = {}): Promise<PingInfo> {
-    const response = await this.#core.send('SystemPing', { signal: options.signal });
-    // The body is two bytes; anything long is not a ping answer, so 1 KiB is plenty to quote.
-    const body = (await readCapped(response.body, 1024)).trim();
+    const response = await this.#core.buffered('SystemPing', { signal: options.signal });
+    const body = response.body.toString('utf8', 0, 1024).trim();
     if (body !== 'OK') {
       throw new EngineError(
         'STREAM_PROTOCOL',
@@ -119,9 +117,7 @@ export class System {
    * ```
    */
   async pingHead(options: CallOptions = {}): Promise<PingInfo> {
-    const response = await this.#core.send('SystemPingHead', { signal: options.signal });
-    response.body.resume();
-    return pingInfo(response);
+    return pingInfo(await this.#core.buffered('SystemPingHead', { signal: options.signal }));
   }
 
   /**
@@ -228,7 +224,7 @@ export class System {
   }
 }
 
-function pingInfo(response: HttpResponse): PingInfo {
+function pingInfo(response: { readonly headers: HttpResponse['headers'] }): PingInfo {
   const header = (name: string): string | undefined => {
     const value = response.headers[name];
     return Array.isArray(value) ? value[0] : value;

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { abortError, EngineApiError, EngineStreamError } from '../errors.ts';
 import type { Endpoint } from './endpoint.ts';
+import { parseHead } from './http1.ts';
 import { openSocket } from './socket.ts';
 
 /** A connection the daemon has handed over to raw stdio after the HTTP exchange. */
@@ -99,16 +100,16 @@ function readHead(
       }
       cleanup();
       socket.pause();
-      const [statusLine = '', ...headerLines] = buffered.subarray(0, end).toString('latin1').split('\r\n');
-      const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? Number.NaN);
-      if (Number.isNaN(status))
-        return reject(new EngineStreamError('STREAM_PROTOCOL', `bad status line "${statusLine}"`));
-      const headers: Record<string, string> = {};
-      for (const line of headerLines) {
-        const colon = line.indexOf(':');
-        if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      try {
+        const { status, headers } = parseHead(buffered.toString('latin1', 0, end));
+        const flat: Record<string, string> = {};
+        for (const [name, value] of Object.entries(headers)) {
+          flat[name] = Array.isArray(value) ? value.join(', ') : (value ?? '');
+        }
+        resolve({ status, headers: flat, rest: buffered.subarray(end + 4) });
+      } catch (err) {
+        reject(err);
       }
-      resolve({ status, headers, rest: buffered.subarray(end + 4) });
     };
     const onEnd = () =>
       fail(new EngineStreamError('STREAM_PROTOCOL', 'connection closed before the response head'));

@@ -31,7 +31,8 @@ test("the README's quick start runs against the real engine and registry", async
     const { stdout } = await promisify(execFile)(process.execPath, [file.pathname], { timeout: 120_000 });
     assert.match(stdout, /^1\.\d+$/m, 'prints the negotiated API version');
     assert.match(stdout, /stdout: hi\n/);
-    assert.match(stdout, /stderr: oops\n/);
+    assert.match(stdout, /stderr: ho\n/);
+    assert.match(stdout, /^exit 0$/m, 'prints the exit code');
     assert.match(stdout, /latest/, 'prints pull progress messages');
   } finally {
     rmSync(file, { force: true });
