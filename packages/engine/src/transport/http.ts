@@ -126,6 +126,7 @@ export class HttpTransport {
   ): Promise<HttpResponse | BufferedResponse> {
     return new Promise((resolve, reject) => {
       const pool = this.#pool;
+      const idle = req.streaming ? 0 : this.#idleMs;
       let settled = false;
       let finished = false;
       let receivedBytes = false;
@@ -140,6 +141,10 @@ export class HttpTransport {
         socket.off('end', onEnd);
         socket.off('close', onClose);
         socket.off('error', onError);
+        if (idle > 0) {
+          socket.off('timeout', onTimeout);
+          socket.setTimeout(0);
+        }
         req.signal?.removeEventListener('abort', onAbort);
       };
       const fail = (err: unknown) => {
@@ -243,14 +248,17 @@ export class HttpTransport {
       function onAbort() {
         fail(abortError(req.signal));
       }
+      const onTimeout = () => fail(this.#timeoutError(idle));
 
       socket.on('data', onData);
       socket.on('end', onEnd);
       socket.on('close', onClose);
       socket.on('error', onError);
       req.signal?.addEventListener('abort', onAbort, { once: true });
-      const idle = req.streaming ? 0 : this.#idleMs;
-      if (idle > 0) socket.setTimeout(idle, () => fail(this.#timeoutError(idle)));
+      if (idle > 0) {
+        socket.setTimeout(idle);
+        socket.on('timeout', onTimeout);
+      }
       socket.resume();
       writeRequest(socket, head, req.body).catch(fail);
     });

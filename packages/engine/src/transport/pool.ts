@@ -52,7 +52,7 @@ export class SocketPool {
     socket.setTimeout(0);
     if (reusable && !this.#closed && !socket.destroyed) {
       socket.unref();
-      socket.setTimeout(this.#idleMs, () => socket.destroy());
+      socket.setTimeout(this.#idleMs);
       this.#idle.push(socket);
     } else {
       socket.destroy();
@@ -85,6 +85,10 @@ export class SocketPool {
     this.#all.add(socket);
     // An idle connection the daemon closes must not raise an unhandled 'error'.
     socket.on('error', () => {});
+    // One listener for the connection's life: `setTimeout(ms)` arms it only while idle.
+    socket.on('timeout', () => {
+      if (this.#idle.includes(socket)) socket.destroy();
+    });
     socket.once('close', () => {
       this.#all.delete(socket);
       const at = this.#idle.indexOf(socket);
