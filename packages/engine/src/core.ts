@@ -212,14 +212,23 @@ export function buildPath(spec: OperationSpec, input: OperationInput): string {
     if (value === undefined || value === '') {
       throw new EngineError('INVALID_ARGUMENT', `${spec.operationId} needs a non-empty "${name}"`);
     }
-    return encodePathSegment(value);
+    return encodePathSegment(value, spec, name);
   });
   const query = encodeQuery(spec, input.query);
   return query ? `${path}?${query}` : path;
 }
 
-/** Image references keep their `/`, `:` and `@` readable; everything else is percent-encoded. */
-function encodePathSegment(value: string): string {
+/**
+ * Image references keep their `/`, `:` and `@` readable; everything else is percent-encoded. A `.`
+ * or `..` segment is refused: the daemon cleans paths, so it would reach a different endpoint.
+ */
+function encodePathSegment(value: string, spec: OperationSpec, name: string): string {
+  if (value.split('/').some((segment) => segment === '.' || segment === '..')) {
+    throw new EngineError(
+      'INVALID_ARGUMENT',
+      `${spec.operationId}: "${name}" must not contain "." or ".." path segments`,
+    );
+  }
   return encodeURIComponent(value).replace(/%2F/gi, '/').replace(/%3A/gi, ':').replace(/%40/g, '@');
 }
 
