@@ -101,9 +101,10 @@ export class HttpTransport {
     if (req.signal?.aborted) throw abortError(req.signal);
     const head = serializeHead(req, this.#host);
     for (let attempt = 0; ; attempt++) {
+      const idle = attempt === 0 ? this.#pool.takeIdle() : undefined;
       let lease: Lease;
       try {
-        lease = await this.#pool.acquire(req.signal, attempt > 0);
+        lease = idle ? { socket: idle, reused: true } : await this.#pool.acquire(req.signal, attempt > 0);
       } catch (err) {
         throw req.signal?.aborted ? abortError(req.signal) : err;
       }

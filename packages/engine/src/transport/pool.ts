@@ -12,7 +12,7 @@ export interface Lease {
 /**
  * Keep-alive connections to one engine. At most `maxSockets` are open at once; further requests wait
  * their turn. An idle connection is unref'd (it never keeps the process alive) and closed after
- * `idleMs` of disuse.
+ * `idleMs` (default 30 000) to 1.5 × `idleMs` of disuse.
  */
 export class SocketPool {
   readonly #endpoint: Endpoint;
@@ -23,6 +23,8 @@ export class SocketPool {
   readonly #all = new Set<Socket>();
   readonly #waiters: (() => void)[] = [];
   #closed = false;
+  readonly #idleSince = new WeakMap<Socket, number>();
+  #sweep: NodeJS.Timeout | undefined;
 
   constructor(endpoint: Endpoint, options: { connectMs: number; maxSockets?: number; idleMs?: number }) {
     this.#endpoint = endpoint;
@@ -31,11 +33,25 @@ export class SocketPool {
     this.#idleMs = options.idleMs ?? 30_000;
   }
 
+  /**
+   * Lends an idle connection at once (no promise: this is every request's hot path), or `undefined`
+   * when none is idle — then {@link acquire} opens or waits.
+   */
+  takeIdle(): Socket | undefined {
+    if (this.#closed) return undefined;
+    for (let socket = this.#idle.pop(); socket; socket = this.#idle.pop()) {
+      if (socket.destroyed || socket.readableEnded) continue;
+      socket.ref();
+      return socket;
+    }
+    return undefined;
+  }
+
   /** Lends an idle connection, or opens one, or waits for one to be returned. */
   async acquire(signal: AbortSignal | undefined, fresh = false): Promise<Lease> {
     for (;;) {
       if (this.#closed) throw new EngineError('ABORTED', 'the client was closed');
-      const idle = fresh ? undefined : this.#takeIdle();
+      const idle = fresh ? undefined : this.takeIdle();
       if (idle) return { socket: idle, reused: true };
       if (this.#all.size < this.#maxSockets) {
         const socket = await openSocket(this.#endpoint, this.#connectMs, signal);
@@ -49,11 +65,11 @@ export class SocketPool {
 
   /** Returns a connection after a complete exchange: kept for reuse when `reusable`, else closed. */
   release(socket: Socket, reusable: boolean): void {
-    socket.setTimeout(0);
     if (reusable && !this.#closed && !socket.destroyed) {
       socket.unref();
-      socket.setTimeout(this.#idleMs);
+      this.#idleSince.set(socket, Date.now());
       this.#idle.push(socket);
+      this.#scheduleSweep();
     } else {
       socket.destroy();
     }
@@ -63,18 +79,26 @@ export class SocketPool {
   /** Closes every connection, lent or idle. */
   close(): void {
     this.#closed = true;
+    if (this.#sweep) clearTimeout(this.#sweep);
     for (const socket of this.#all) socket.destroy();
     for (const wake of this.#waiters.splice(0)) wake();
   }
 
-  #takeIdle(): Socket | undefined {
-    for (let socket = this.#idle.pop(); socket; socket = this.#idle.pop()) {
-      if (socket.destroyed || socket.readableEnded) continue;
-      socket.setTimeout(0);
-      socket.ref();
-      return socket;
-    }
-    return undefined;
+  /**
+   * Closes connections idle for longer than `idleMs`. One unref'd timer for the whole pool, armed
+   * only while connections are idle: per-request socket timers cost more than the request itself.
+   */
+  #scheduleSweep(): void {
+    if (this.#sweep) return;
+    this.#sweep = setTimeout(() => {
+      this.#sweep = undefined;
+      const cutoff = Date.now() - this.#idleMs;
+      for (const socket of [...this.#idle]) {
+        if ((this.#idleSince.get(socket) ?? 0) <= cutoff) socket.destroy();
+      }
+      if (this.#idle.length > 0) this.#scheduleSweep();
+    }, this.#idleMs / 2);
+    this.#sweep.unref();
   }
 
   #closeOneIdle(): void {
@@ -85,10 +109,6 @@ export class SocketPool {
     this.#all.add(socket);
     // An idle connection the daemon closes must not raise an unhandled 'error'.
     socket.on('error', () => {});
-    // One listener for the connection's life: `setTimeout(ms)` arms it only while idle.
-    socket.on('timeout', () => {
-      if (this.#idle.includes(socket)) socket.destroy();
-    });
     socket.once('close', () => {
       this.#all.delete(socket);
       const at = this.#idle.indexOf(socket);
