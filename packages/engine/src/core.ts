@@ -63,9 +63,9 @@ export class EngineCore {
   constructor(options: ConnectOptions = {}) {
     const env = options.env ?? process.env;
     this.endpoint = resolveEndpoint(options, env);
-    this.#transport = new HttpTransport(this.endpoint, options.timeouts);
     this.#connectTimeout = options.timeouts?.connect ?? 10_000;
     this.#headers = { 'User-Agent': 'gantry-engine/0.1', ...options.headers };
+    this.#transport = new HttpTransport(this.endpoint, options.timeouts, this.#headers);
     const pinned = options.apiVersion
       ? parsePinnedVersion(options.apiVersion, 'apiVersion')
       : env.DOCKER_API_VERSION
@@ -100,18 +100,39 @@ export class EngineCore {
   }
 
   /** Sends the operation and reads the whole answer: status, headers and body bytes. */
-  async buffered(operationId: OperationId, input: OperationInput = {}): Promise<BufferedResponse> {
-    return this.#transport.requestBuffered(await this.#request(operationId, input));
+  buffered(operationId: OperationId, input: OperationInput = {}): Promise<BufferedResponse> {
+    return this.#withRequest(operationId, input, (req) => this.#transport.requestBuffered(req));
   }
 
   /** Sends the operation and hands back the live response (streams, tar, long polls). */
-  async send(operationId: OperationId, input: OperationInput = {}): Promise<HttpResponse> {
-    return this.#transport.request(await this.#request(operationId, input));
+  send(operationId: OperationId, input: OperationInput = {}): Promise<HttpResponse> {
+    return this.#withRequest(operationId, input, (req) => this.#transport.request(req));
   }
 
-  async #request(operationId: OperationId, input: OperationInput): Promise<HttpRequest> {
+  /**
+   * Builds the request and hands it to `send`. Once the version is known this runs without an
+   * extra promise per layer: every call passes here, and each await costs a turn of the queue.
+   */
+  #withRequest<R>(
+    operationId: OperationId,
+    input: OperationInput,
+    send: (req: HttpRequest) => Promise<R>,
+  ): Promise<R> {
+    try {
+      if (input.signal?.aborted) throw abortError(input.signal);
+      const version = this.#negotiator.current;
+      if (version !== undefined) return send(this.#request(operationId, input, version));
+      return this.apiVersion(input.signal).then((negotiated) =>
+        send(this.#request(operationId, input, negotiated)),
+      );
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  #request(operationId: OperationId, input: OperationInput, version: string): HttpRequest {
     const spec = operations[operationId] as OperationSpec;
-    const version = await this.#versionFor(spec, input);
+    this.#checkVersion(spec, input, version);
     const { headers, body } = this.#prepareBody(input);
     return {
       method: spec.method,
@@ -131,12 +152,14 @@ export class EngineCore {
     protocol: 'tcp' | 'h2c' = 'tcp',
   ): Promise<HijackedConnection> {
     const spec = operations[operationId] as OperationSpec;
-    const version = await this.#versionFor(spec, input);
+    if (input.signal?.aborted) throw abortError(input.signal);
+    const version = await this.apiVersion(input.signal);
+    this.#checkVersion(spec, input, version);
     const { headers } = this.#prepareBody({ ...input, body: undefined });
     return hijack(this.endpoint, this.#connectTimeout, {
       method: spec.method,
       path: `/v${version}${buildPath(spec, input)}`,
-      headers,
+      headers: { ...this.#headers, ...headers },
       body: input.body === undefined ? undefined : JSON.stringify(input.body),
       signal: input.signal,
       operation: operationId,
@@ -149,13 +172,13 @@ export class EngineCore {
     return this.#transport.close();
   }
 
-  async #versionFor(spec: OperationSpec, input: OperationInput): Promise<string> {
-    if (input.signal?.aborted) throw abortError(input.signal);
-    const version = await this.apiVersion(input.signal);
+  /** Throws before sending when the operation or a parameter is newer than `version`. */
+  #checkVersion(spec: OperationSpec, input: OperationInput, version: string): void {
     if (requiresNewer(spec.since, version)) {
       throw new EngineVersionError(`${spec.operationId} (${spec.method} ${spec.path})`, spec.since, version);
     }
-    for (const [name, value] of Object.entries(input.query ?? {})) {
+    if (!input.query) return;
+    for (const [name, value] of Object.entries(input.query)) {
       if (value === undefined) continue;
       const param = spec.query[name];
       if (!param) {
@@ -168,13 +191,14 @@ export class EngineCore {
         throw new EngineVersionError(`the "${name}" parameter of ${spec.operationId}`, param.since, version);
       }
     }
-    return version;
   }
 
+  /** The request's own headers; the client-wide ones are sent by the transport. */
   #prepareBody(input: OperationInput): { headers: Record<string, string>; body: RequestBody } {
-    const headers: Record<string, string> = { ...this.#headers };
-    for (const [name, value] of Object.entries(input.headers ?? {}))
-      if (value !== undefined) headers[name] = value;
+    const headers: Record<string, string> = {};
+    if (input.headers)
+      for (const [name, value] of Object.entries(input.headers))
+        if (value !== undefined) headers[name] = value;
     if (input.body === undefined) return { headers, body: undefined };
     if (input.contentType) {
       headers['Content-Type'] = input.contentType;
@@ -189,7 +213,6 @@ export class EngineCore {
       method: 'GET',
       path: '/_ping',
       operation: 'SystemPing',
-      headers: this.#headers,
     });
     const header = response.headers['api-version'];
     return Array.isArray(header) ? header[0] : header;
@@ -202,18 +225,21 @@ export class EngineCore {
  * lower (the daemon accepts down to 1.40) is not refused for them.
  */
 function requiresNewer(since: string, version: string): boolean {
+  if (since === MIN_API_VERSION) return false; // the common case, without parsing
   return compareVersions(since, MIN_API_VERSION) > 0 && compareVersions(since, version) > 0;
 }
 
 /** Fills `{name}` placeholders and appends the encoded query string. */
 export function buildPath(spec: OperationSpec, input: OperationInput): string {
-  const path = spec.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    const value = input.params?.[name];
-    if (value === undefined || value === '') {
-      throw new EngineError('INVALID_ARGUMENT', `${spec.operationId} needs a non-empty "${name}"`);
-    }
-    return encodePathSegment(value, spec, name);
-  });
+  const path = !spec.path.includes('{')
+    ? spec.path
+    : spec.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+        const value = input.params?.[name];
+        if (value === undefined || value === '') {
+          throw new EngineError('INVALID_ARGUMENT', `${spec.operationId} needs a non-empty "${name}"`);
+        }
+        return encodePathSegment(value, spec, name);
+      });
   const query = encodeQuery(spec, input.query);
   return query ? `${path}?${query}` : path;
 }
@@ -243,6 +269,7 @@ function encodePathSegment(value: string, spec: OperationSpec, name: string): st
  * ```
  */
 export function encodeQuery(spec: OperationSpec, query: QueryInput | undefined): string {
+  if (!query) return '';
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(query ?? {})) {
     if (value === undefined || value === null) continue;

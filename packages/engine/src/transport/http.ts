@@ -8,7 +8,7 @@ import {
   EngineStreamError,
 } from '../errors.ts';
 import type { Endpoint } from './endpoint.ts';
-import { type ResponseHead, ResponseParser } from './http1.ts';
+import { type ResponseHead, ResponseParser, type ResponseSink } from './http1.ts';
 import { type Lease, SocketPool } from './pool.ts';
 import { diagnoseConnectError, probeTlsRejection } from './socket.ts';
 
@@ -72,13 +72,16 @@ export class HttpTransport {
   readonly #pool: SocketPool;
   readonly #idleMs: number;
   readonly #connectMs: number;
-  readonly #host: string;
+  /** `Host` and the client-wide headers, serialized and checked once. */
+  readonly #baseHead: string;
 
-  constructor(endpoint: Endpoint, timeouts: Timeouts = {}) {
+  /** @param headers sent with every request (e.g. `User-Agent`, a gateway's `Authorization`). */
+  constructor(endpoint: Endpoint, timeouts: Timeouts = {}, headers: Readonly<Record<string, string>> = {}) {
     this.endpoint = endpoint;
     this.#connectMs = timeouts.connect ?? 10_000;
     this.#idleMs = timeouts.idle ?? 0;
-    this.#host = endpoint.kind === 'unix' ? 'docker' : hostHeader(endpoint);
+    const host = endpoint.kind === 'unix' ? 'docker' : hostHeader(endpoint);
+    this.#baseHead = headerLines({ Host: host, ...headers });
     this.#pool = new SocketPool(endpoint, { connectMs: this.#connectMs });
   }
 
@@ -99,7 +102,7 @@ export class HttpTransport {
 
   async #exchange(req: HttpRequest, buffered: boolean): Promise<HttpResponse | BufferedResponse> {
     if (req.signal?.aborted) throw abortError(req.signal);
-    const head = serializeHead(req, this.#host);
+    const head = serializeHead(req, this.#baseHead);
     for (let attempt = 0; ; attempt++) {
       const idle = attempt === 0 ? this.#pool.takeIdle() : undefined;
       let lease: Lease;
@@ -126,142 +129,11 @@ export class HttpTransport {
     buffered: boolean,
   ): Promise<HttpResponse | BufferedResponse> {
     return new Promise((resolve, reject) => {
-      const pool = this.#pool;
       const idle = req.streaming ? 0 : this.#idleMs;
-      let settled = false;
-      let finished = false;
-      let receivedBytes = false;
-      let responseHead: ResponseHead | undefined;
-      let body: Readable | undefined;
-      let errorBody: Buffer[] | undefined;
-      let errorSize = 0;
-      const chunks: Buffer[] = [];
-
-      const detach = () => {
-        socket.off('data', onData);
-        socket.off('end', onEnd);
-        socket.off('close', onClose);
-        socket.off('error', onError);
-        if (idle > 0) {
-          socket.off('timeout', onTimeout);
-          socket.setTimeout(0);
-        }
-        req.signal?.removeEventListener('abort', onAbort);
-      };
-      const fail = (err: unknown) => {
-        if (finished) return;
-        finished = true;
-        detach();
-        socket.destroy();
-        if (!settled) {
-          settled = true;
-          reject(err);
-        } else {
-          body?.destroy(err instanceof Error ? err : new Error(String(err)));
-        }
-      };
-      const settle = (value: HttpResponse | BufferedResponse) => {
-        settled = true;
-        resolve(value);
-      };
-      const streamBody = () =>
-        new Readable({
-          read: () => socket.resume(),
-          destroy: (err, callback) => {
-            // The consumer stopped early: the rest of the response cannot be skipped cheaply.
-            if (!finished) {
-              finished = true;
-              detach();
-              socket.destroy();
-            }
-            callback(err);
-          },
-        });
-      const parser = new ResponseParser(
-        {
-          head: (parsed) => {
-            responseHead = parsed;
-            if (parsed.status >= 400) {
-              errorBody = [];
-            } else if (!buffered) {
-              body = streamBody();
-              settle({ status: parsed.status, headers: parsed.headers, body });
-            }
-          },
-          data: (chunk) => {
-            if (errorBody) {
-              if (errorSize < MAX_ERROR_BODY) errorBody.push(chunk);
-              errorSize += chunk.length;
-            } else if (body) {
-              if (!body.push(chunk)) socket.pause();
-            } else {
-              chunks.push(chunk);
-            }
-          },
-          end: (reusable) => {
-            finished = true;
-            detach();
-            pool.release(socket, reusable);
-            const status = responseHead?.status ?? 0;
-            if (errorBody) {
-              const text = Buffer.concat(errorBody).subarray(0, MAX_ERROR_BODY).toString('utf8');
-              settled = true;
-              reject(
-                new EngineApiError(status, daemonMessage(text), {
-                  method: req.method,
-                  path: req.path.split('?')[0] ?? req.path,
-                  operation: req.operation,
-                }),
-              );
-            } else if (body) {
-              body.push(null);
-            } else {
-              const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-              settle({ status, headers: responseHead?.headers ?? {}, body: bytes });
-            }
-          },
-        },
-        req.method !== 'HEAD',
+      const exchange = new Exchange(socket, req, buffered, this.#pool, idle, resolve, reject, () =>
+        this.#timeoutError(idle),
       );
-
-      function onData(chunk: Buffer) {
-        receivedBytes = true;
-        try {
-          parser.feed(chunk);
-        } catch (err) {
-          fail(err);
-        }
-      }
-      function onEnd() {
-        try {
-          parser.close();
-        } catch (err) {
-          fail(receivedBytes ? err : new StaleConnection('closed before answering'));
-        }
-      }
-      function onClose() {
-        if (!finished)
-          fail(receivedBytes ? closedMidResponse() : new StaleConnection('closed before answering'));
-      }
-      function onError(err: Error) {
-        fail(receivedBytes ? err : new StaleConnection(err.message, { cause: err }));
-      }
-      function onAbort() {
-        fail(abortError(req.signal));
-      }
-      const onTimeout = () => fail(this.#timeoutError(idle));
-
-      socket.on('data', onData);
-      socket.on('end', onEnd);
-      socket.on('close', onClose);
-      socket.on('error', onError);
-      req.signal?.addEventListener('abort', onAbort, { once: true });
-      if (idle > 0) {
-        socket.setTimeout(idle);
-        socket.on('timeout', onTimeout);
-      }
-      socket.resume();
-      writeRequest(socket, head, req.body).catch(fail);
+      exchange.start(head);
     });
   }
 
@@ -305,19 +177,220 @@ export class HttpTransport {
   }
 }
 
+/** Per-connection listeners, attached once: each dispatches to the exchange in progress, if any. */
+const activeExchange = new WeakMap<Socket, Exchange>();
+
+function attachListeners(socket: Socket): void {
+  socket.on('data', (chunk: Buffer) => activeExchange.get(socket)?.onData(chunk));
+  socket.on('end', () => activeExchange.get(socket)?.onEnd());
+  socket.on('close', () => activeExchange.get(socket)?.onClose());
+  socket.on('error', (err: Error) => activeExchange.get(socket)?.onError(err));
+  socket.on('timeout', () => activeExchange.get(socket)?.onTimeout());
+}
+const listening = new WeakSet<Socket>();
+
+/**
+ * One request and its response: writes the request, feeds the socket's bytes to the parser and
+ * settles the caller's promise — with the whole body (buffered) or a streaming `Readable` — or
+ * fails it. A plain object per request rather than a bundle of closures: this is the hot path.
+ */
+class Exchange implements ResponseSink {
+  readonly #socket: Socket;
+  readonly #req: HttpRequest;
+  readonly #buffered: boolean;
+  readonly #pool: SocketPool;
+  readonly #idleMs: number;
+  readonly #resolve: (value: HttpResponse | BufferedResponse) => void;
+  readonly #reject: (err: unknown) => void;
+  readonly #timeoutError: () => Error;
+  readonly #parser: ResponseParser;
+  #settled = false;
+  #finished = false;
+  #receivedBytes = false;
+  #head: ResponseHead | undefined;
+  #body: Readable | undefined;
+  #errorBody: Buffer[] | undefined;
+  #errorSize = 0;
+  #chunks: Buffer[] = [];
+  #onAbort: (() => void) | undefined;
+
+  constructor(
+    socket: Socket,
+    req: HttpRequest,
+    buffered: boolean,
+    pool: SocketPool,
+    idleMs: number,
+    resolve: (value: HttpResponse | BufferedResponse) => void,
+    reject: (err: unknown) => void,
+    timeoutError: () => Error,
+  ) {
+    this.#socket = socket;
+    this.#req = req;
+    this.#buffered = buffered;
+    this.#pool = pool;
+    this.#idleMs = idleMs;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#timeoutError = timeoutError;
+    this.#parser = new ResponseParser(this, req.method !== 'HEAD');
+  }
+
+  start(head: string): void {
+    const socket = this.#socket;
+    if (!listening.has(socket)) {
+      listening.add(socket);
+      attachListeners(socket);
+    }
+    activeExchange.set(socket, this);
+    const signal = this.#req.signal;
+    if (signal) {
+      this.#onAbort = () => this.#fail(abortError(signal));
+      signal.addEventListener('abort', this.#onAbort, { once: true });
+    }
+    if (this.#idleMs > 0) socket.setTimeout(this.#idleMs);
+    socket.resume();
+    writeRequest(socket, head, this.#req.body).catch((err: unknown) => this.#fail(err));
+  }
+
+  // ResponseSink: called by the parser.
+  head(parsed: ResponseHead): void {
+    this.#head = parsed;
+    if (parsed.status >= 400) {
+      this.#errorBody = [];
+    } else if (!this.#buffered) {
+      this.#body = this.#streamBody();
+      this.#settle({ status: parsed.status, headers: parsed.headers, body: this.#body });
+    }
+  }
+
+  data(chunk: Buffer): void {
+    if (this.#errorBody) {
+      if (this.#errorSize < MAX_ERROR_BODY) this.#errorBody.push(chunk);
+      this.#errorSize += chunk.length;
+    } else if (this.#body) {
+      if (!this.#body.push(chunk)) this.#socket.pause();
+    } else {
+      this.#chunks.push(chunk);
+    }
+  }
+
+  end(reusable: boolean): void {
+    this.#finished = true;
+    this.#detach();
+    this.#pool.release(this.#socket, reusable);
+    const status = this.#head?.status ?? 0;
+    if (this.#errorBody) {
+      const text = Buffer.concat(this.#errorBody).subarray(0, MAX_ERROR_BODY).toString('utf8');
+      const { method, path, operation } = this.#req;
+      this.#settled = true;
+      this.#reject(
+        new EngineApiError(status, daemonMessage(text), {
+          method,
+          path: path.split('?')[0] ?? path,
+          operation,
+        }),
+      );
+    } else if (this.#body) {
+      this.#body.push(null);
+    } else {
+      const chunks = this.#chunks;
+      const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+      this.#settle({ status, headers: this.#head?.headers ?? {}, body: bytes });
+    }
+  }
+
+  // Socket events, dispatched by attachListeners.
+  onData(chunk: Buffer): void {
+    this.#receivedBytes = true;
+    try {
+      this.#parser.feed(chunk);
+    } catch (err) {
+      this.#fail(err);
+    }
+  }
+
+  onEnd(): void {
+    try {
+      this.#parser.close();
+    } catch (err) {
+      this.#fail(this.#receivedBytes ? err : new StaleConnection('closed before answering'));
+    }
+  }
+
+  onClose(): void {
+    if (!this.#finished) {
+      this.#fail(this.#receivedBytes ? closedMidResponse() : new StaleConnection('closed before answering'));
+    }
+  }
+
+  onError(err: Error): void {
+    this.#fail(this.#receivedBytes ? err : new StaleConnection(err.message, { cause: err }));
+  }
+
+  onTimeout(): void {
+    this.#fail(this.#timeoutError());
+  }
+
+  #streamBody(): Readable {
+    return new Readable({
+      read: () => this.#socket.resume(),
+      destroy: (err, callback) => {
+        // The consumer stopped early: the rest of the response cannot be skipped cheaply.
+        if (!this.#finished) {
+          this.#finished = true;
+          this.#detach();
+          this.#socket.destroy();
+        }
+        callback(err);
+      },
+    });
+  }
+
+  #settle(value: HttpResponse | BufferedResponse): void {
+    this.#settled = true;
+    this.#resolve(value);
+  }
+
+  #detach(): void {
+    activeExchange.delete(this.#socket);
+    if (this.#idleMs > 0) this.#socket.setTimeout(0);
+    if (this.#onAbort) this.#req.signal?.removeEventListener('abort', this.#onAbort);
+  }
+
+  #fail(err: unknown): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#detach();
+    this.#socket.destroy();
+    if (!this.#settled) {
+      this.#settled = true;
+      this.#reject(err);
+    } else {
+      this.#body?.destroy(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+}
+
 function closedMidResponse(): EngineStreamError {
   return new EngineStreamError('STREAM_PROTOCOL', 'the daemon closed the connection mid-response');
 }
 
-/** The request line and headers. Header values with line breaks are refused (no header injection). */
-function serializeHead(req: HttpRequest, host: string): string {
-  let head = `${req.method} ${req.path} HTTP/1.1\r\nHost: ${host}\r\n`;
-  for (const [name, value] of Object.entries(req.headers ?? {})) {
+/** `Name: value` lines. Names or values with line breaks are refused (no header injection). */
+function headerLines(headers: Readonly<Record<string, string>>): string {
+  let lines = '';
+  for (const [name, value] of Object.entries(headers)) {
     if (/[\r\n]/.test(name) || /[\r\n]/.test(value)) {
       throw new EngineError('INVALID_ARGUMENT', `header ${JSON.stringify(name)} contains a line break`);
     }
-    head += `${name}: ${value}\r\n`;
+    lines += `${name}: ${value}\r\n`;
   }
+  return lines;
+}
+
+/** The request line and headers: the pre-built base, then the request's own. */
+function serializeHead(req: HttpRequest, baseHead: string): string {
+  let head = `${req.method} ${req.path} HTTP/1.1\r\n${baseHead}`;
+  if (req.headers) head += headerLines(req.headers);
   const body = req.body;
   if (body === undefined || body === null) {
     if (req.method === 'POST' || req.method === 'PUT') head += 'Content-Length: 0\r\n';

@@ -44,7 +44,7 @@ export class ResponseParser {
   #headParts: Buffer[] = [];
   #headBytes = 0;
   #remaining = 0;
-  #line = '';
+  #pendingLine: Buffer | undefined;
   #keepAlive = false;
 
   /** @param bodyAllowed false for a HEAD request, whose response never has a body. */
@@ -163,25 +163,28 @@ export class ResponseParser {
     return 'until-close';
   }
 
-  /** Chunk-size lines and trailer lines: short, so a string accumulator is fine. */
+  /**
+   * Chunk-size lines and trailer lines. A line inside one read (the usual case: the daemon flushes
+   * one chunk per write) is parsed straight from the bytes; only a line split across reads is kept.
+   */
   #feedLine(input: Buffer): Buffer {
     const newline = input.indexOf(10);
     if (newline < 0) {
-      this.#line += input.toString('latin1');
-      if (this.#line.length > 4096) throw new EngineStreamError('STREAM_PROTOCOL', 'chunk header too long');
-      return Buffer.alloc(0);
+      this.#pendingLine = this.#pendingLine ? Buffer.concat([this.#pendingLine, input]) : Buffer.from(input);
+      if (this.#pendingLine.length > 4096)
+        throw new EngineStreamError('STREAM_PROTOCOL', 'chunk header too long');
+      return input.subarray(input.length);
     }
-    const line = (this.#line + input.toString('latin1', 0, newline)).replace(/\r$/, '');
-    this.#line = '';
     const rest = input.subarray(newline + 1);
+    const line = this.#pendingLine ? Buffer.concat([this.#pendingLine, input.subarray(0, newline)]) : input;
+    const end = this.#pendingLine ? line.length : newline;
+    this.#pendingLine = undefined;
+    const contentEnd = end > 0 && line[end - 1] === 13 ? end - 1 : end;
     if (this.#state === 'trailers') {
-      if (line === '') this.#finish();
+      if (contentEnd === 0) this.#finish();
       return rest;
     }
-    const size = Number.parseInt(line.split(';')[0] ?? '', 16);
-    if (!Number.isSafeInteger(size) || size < 0) {
-      throw new EngineStreamError('STREAM_PROTOCOL', `invalid chunk size "${line.slice(0, 40)}"`);
-    }
+    const size = parseChunkSize(line, contentEnd);
     if (size === 0) {
       this.#state = 'trailers';
     } else {
@@ -195,6 +198,28 @@ export class ResponseParser {
     this.#state = 'done';
     this.#sink.end(this.#keepAlive);
   }
+}
+
+/** The hex size at the start of a chunk-size line (extensions after `;` ignored). */
+function parseChunkSize(line: Buffer, end: number): number {
+  let size = 0;
+  let digits = 0;
+  let i = 0;
+  for (; i < end; i++) {
+    const c = line[i] as number;
+    const value =
+      c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    if (value < 0) break;
+    size = size * 16 + value;
+    digits++;
+  }
+  const next = line[i];
+  // 13 hex digits would pass 2^52: no real chunk is that large, and the arithmetic stays exact below.
+  if (digits === 0 || digits > 12 || (i < end && next !== 59 && next !== 32 && next !== 9)) {
+    const text = line.toString('latin1', 0, Math.min(end, 40));
+    throw new EngineStreamError('STREAM_PROTOCOL', `invalid chunk size "${text}"`);
+  }
+  return size;
 }
 
 /** Parses a status line and header lines (without the final blank line). */
