@@ -18,7 +18,21 @@ import {
   VersionNegotiator,
 } from './version.ts';
 
-/** Options for {@link connect}. Everything is optional: the environment fills the gaps as the docker CLI does. */
+/**
+ * Options for {@link connect}. Everything is optional: the environment fills the gaps as the docker CLI does.
+ *
+ * @example
+ * ```ts
+ * import { connect } from '@gantry/engine';
+ * const docker = connect({
+ *   host: 'tcp://10.0.0.5:2376',
+ *   tlsVerify: true,
+ *   certPath: '/etc/docker/client-certs', // ca.pem, cert.pem, key.pem
+ *   apiVersion: '1.43', // pinned: no negotiation ping
+ *   timeouts: { connect: 5_000 }, // ms
+ * });
+ * ```
+ */
 export interface ConnectOptions extends EndpointOptions {
   /** Pin the API version (e.g. `'1.43'`) and skip negotiation; `DOCKER_API_VERSION` does the same. */
   readonly apiVersion?: string;
@@ -29,7 +43,15 @@ export interface ConnectOptions extends EndpointOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** Every SDK call accepts a signal; aborting it closes the request, or the stream it opened. */
+/**
+ * Every SDK call accepts a signal; aborting it closes the request, or the stream it opened.
+ *
+ * @example
+ * ```ts
+ * // gives up (and closes the request) after 5 s, rejecting with an ABORTED EngineError
+ * const info = await docker.containers.inspect('web', { signal: AbortSignal.timeout(5_000) });
+ * ```
+ */
 export interface CallOptions {
   readonly signal?: AbortSignal;
 }

@@ -16,7 +16,16 @@
  * ```
  */
 
-/** Stable error codes. New codes may be added; existing ones never change meaning. */
+/**
+ * Stable error codes. New codes may be added; existing ones never change meaning.
+ *
+ * @example
+ * ```ts
+ * import { EngineError, type EngineErrorCode } from '@gantry/engine';
+ * const transient: EngineErrorCode[] = ['ENGINE_UNREACHABLE', 'ENGINE_TIMEOUT', 'API_SERVER'];
+ * const retryable = (err: unknown) => err instanceof EngineError && transient.includes(err.code);
+ * ```
+ */
 export type EngineErrorCode =
   | 'ENGINE_SOCKET_MISSING'
   | 'ENGINE_PERMISSION_DENIED'
@@ -44,7 +53,7 @@ export type EngineErrorCode =
  * @example
  * ```ts
  * import { EngineError } from '@gantry/engine';
- * try { await docker.ping(); } catch (err) {
+ * try { await docker.system.ping(); } catch (err) {
  *   if (err instanceof EngineError) console.error(err.code, err.message);
  * }
  * ```
@@ -65,7 +74,7 @@ export class EngineError extends Error {
  * @example
  * ```ts
  * import { connect, EngineConnectionError } from '@gantry/engine';
- * try { await connect({ host: 'unix:///nope.sock' }).ping(); }
+ * try { await connect({ host: 'unix:///nope.sock' }).system.ping(); }
  * catch (err) { if (err instanceof EngineConnectionError) console.error(err.endpoint, err.hint); }
  * ```
  */

@@ -1,6 +1,17 @@
 import { type OperationId, operations as specs } from './generated/operations.ts';
 
-/** One Engine API operation and the SDK method that implements it. */
+/**
+ * One Engine API operation and the SDK method that implements it.
+ *
+ * @example
+ * ```ts
+ * import { compareVersions } from '@gantry/engine';
+ * import { type ImplementedOperation, implementedOperations } from '@gantry/engine/operations';
+ * const newerThan141: ImplementedOperation[] = implementedOperations.filter(
+ *   (op) => compareVersions(op.since, '1.41') > 0,
+ * );
+ * ```
+ */
 export interface ImplementedOperation {
   readonly method: string;
   /** Path template as in the spec, e.g. `/containers/{id}/json`. */

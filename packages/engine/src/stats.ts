@@ -13,7 +13,15 @@
  */
 import type { ContainerStatsResponse } from './generated/models.ts';
 
-/** A stats sample as the daemon sends it (`GET /containers/{id}/stats`). */
+/**
+ * A stats sample as the daemon sends it (`GET /containers/{id}/stats`).
+ *
+ * @example
+ * ```ts
+ * const sample: StatsSample = await docker.containers.stats('web', { stream: false });
+ * console.log(sample.memory_stats?.limit); // bytes
+ * ```
+ */
 export type StatsSample = ContainerStatsResponse;
 
 /**

@@ -35,23 +35,63 @@ export function stdioFormat(
 }
 
 /**
- * Frames of a logs response. Breaking out of the loop destroys the response body, which closes
- * the request (a `follow` stream stops there); a failure caused by `signal` surfaces as `ABORTED`.
+ * The frames of a logs-style response, requested when iteration starts. Breaking out of the loop,
+ * or an error, destroys the response body, which closes the request (a `follow` stream stops
+ * there); aborting the request's signal surfaces as `ABORTED` (the transport fails the body so).
+ *
+ * @example
+ * ```ts
+ * const frames = stdioFrames(() => core.send('ContainerLogs', input), () => core.apiVersion(), false);
+ * ```
  */
-export async function* responseFrames(
-  response: HttpResponse,
-  apiVersion: string,
+export function stdioFrames(
+  send: () => Promise<HttpResponse>,
+  apiVersion: () => Promise<string>,
   tty: TtyHint,
-  signal?: AbortSignal,
-): AsyncGenerator<LogFrame, void, undefined> {
-  try {
-    const format = await stdioFormat(headerValue(response.headers['content-type']), apiVersion, tty);
-    yield* demuxFrames(response.body, format);
-  } catch (err) {
-    throw signal?.aborted ? abortError(signal) : err;
-  } finally {
-    response.body.destroy();
-  }
+): AsyncIterable<LogFrame> {
+  return lazyIterable(async () => {
+    const response = await send();
+    try {
+      const contentType = headerValue(response.headers['content-type']);
+      return demuxFrames(response.body, await stdioFormat(contentType, await apiVersion(), tty));
+    } catch (err) {
+      response.body.destroy();
+      throw err;
+    }
+  });
+}
+
+/**
+ * An iterable whose source is opened by the first `next()` and then used directly: no generator in
+ * between, because a log read passes millions of frames through here.
+ *
+ * @example
+ * ```ts
+ * const numbers = lazyIterable(async () => [1, 2, 3].values() as unknown as AsyncIterable<number>);
+ * ```
+ */
+export function lazyIterable<T>(open: () => Promise<AsyncIterable<T>>): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<T> {
+      let inner: AsyncIterator<T> | undefined;
+      let opening: Promise<AsyncIterator<T>> | undefined;
+      const start = () => {
+        opening ??= open().then((iterable) => {
+          inner = iterable[Symbol.asyncIterator]();
+          return inner;
+        });
+        return opening;
+      };
+      return {
+        next: () => (inner ? inner.next() : start().then((iterator) => iterator.next())),
+        return: async () => {
+          const iterator = inner ?? (opening ? await opening.catch(() => undefined) : undefined);
+          await iterator?.return?.();
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
 }
 
 /**

@@ -1,8 +1,25 @@
 import { EngineError } from './errors.ts';
 
-/** The newest Engine API version this SDK speaks. */
+/**
+ * The newest Engine API version this SDK speaks.
+ *
+ * @example
+ * ```ts
+ * import { compareVersions, MAX_API_VERSION } from '@gantry/engine';
+ * if (compareVersions(await docker.apiVersion(), MAX_API_VERSION) < 0) console.log('the engine is older than this SDK');
+ * ```
+ */
 export const MAX_API_VERSION = '1.55';
-/** The oldest Engine API version this SDK is tested against (Docker 20.10). */
+/**
+ * The oldest Engine API version this SDK is tested against (Docker 20.10).
+ *
+ * @example
+ * ```ts
+ * import { compareVersions, MIN_API_VERSION } from '@gantry/engine';
+ * const { ApiVersion = '0.0' } = await docker.system.version();
+ * if (compareVersions(ApiVersion, MIN_API_VERSION) < 0) console.warn(`untested engine API ${ApiVersion}`);
+ * ```
+ */
 export const MIN_API_VERSION = '1.41';
 /** What the Go client assumes when a daemon's `/_ping` carries no `API-Version` header. */
 const FALLBACK_API_VERSION = '1.24';

@@ -3,7 +3,7 @@ import { buildPath, type CallOptions, type EngineCore } from '../core.ts';
 import { EngineError, EngineStreamError, EngineVersionError } from '../errors.ts';
 import type * as G from '../generated/operations.ts';
 import { operations } from '../generated/operations.ts';
-import { abortMapped, hijackedSession, responseFrames, type StdioSession } from '../stdio.ts';
+import { abortMapped, hijackedSession, type StdioSession, stdioFrames } from '../stdio.ts';
 import type { LogFrame } from '../streams/demux.ts';
 import { parseJsonValues } from '../streams/json-values.ts';
 import type { HttpResponse } from '../transport/http.ts';
@@ -13,10 +13,27 @@ import { compareVersions } from '../version.ts';
  * A point in time for `logs({ since, until })`: a `Date`, unix seconds (fractions allowed), or a
  * string — unix seconds (`'1700000000.5'`), an RFC 3339 date (`'2024-05-02T10:00:00Z'`) or a
  * duration before now as the docker CLI accepts it (`'10m'`, `'1h30m'`, `'45s'`).
+ *
+ * @example
+ * ```ts
+ * const lastHour: Timestamp = '1h';
+ * const fixed: Timestamp = new Date('2024-05-02T10:00:00Z'); // same as 1714644000 or '1714644000'
+ * for await (const frame of docker.containers.logs('web', { since: lastHour, until: fixed })) {
+ *   process.stdout.write(frame.data);
+ * }
+ * ```
  */
 export type Timestamp = Date | number | string;
 
-/** Options of {@link Containers.logs}. */
+/**
+ * Options of {@link Containers.logs}.
+ *
+ * @example
+ * ```ts
+ * const errorsOnly: ContainerLogsOptions = { stdout: false, stderr: true, tail: 50, since: '30m', timestamps: true };
+ * for await (const frame of docker.containers.logs('web', errorsOnly)) process.stderr.write(frame.data);
+ * ```
+ */
 export type ContainerLogsOptions = Omit<G.ContainerLogsQuery, 'since' | 'until' | 'tail'> & {
   /** Only lines written at or after this time. */
   readonly since?: Timestamp;
@@ -26,25 +43,66 @@ export type ContainerLogsOptions = Omit<G.ContainerLogsQuery, 'since' | 'until' 
   readonly tail?: number | 'all';
 } & CallOptions;
 
-/** Options of {@link Containers.stats}. */
+/**
+ * Options of {@link Containers.stats}.
+ *
+ * @example
+ * ```ts
+ * const options: ContainerStatsOptions = { 'one-shot': true, signal: AbortSignal.timeout(5_000) };
+ * const sample = await docker.containers.stats('web', { ...options, stream: false }); // at once, no precpu_stats
+ * ```
+ */
 export type ContainerStatsOptions = G.ContainerStatsQuery & CallOptions;
 
 /**
  * A Unix signal for the container's process, by name (`'SIGTERM'`, `'SIGKILL'`, `'SIGHUP'`) or
  * number (`'9'`). Named `killSignal` because `signal` is the SDK-wide AbortSignal option.
+ *
+ * @example
+ * ```ts
+ * const reload: KillSignalOption = { killSignal: 'SIGHUP' };
+ * await docker.containers.kill('web', reload);
+ * ```
  */
 export interface KillSignalOption {
   /** Sent to the container as the Engine's `signal` query parameter. */
   readonly killSignal?: string;
 }
 
-/** Options of {@link Containers.stop} and {@link Containers.restart}. */
+/**
+ * Options of {@link Containers.stop} and {@link Containers.restart}.
+ *
+ * @example
+ * ```ts
+ * const graceful: ContainerStopOptions = { killSignal: 'SIGQUIT', t: 30 }; // SIGKILL after 30 s
+ * await docker.containers.stop('web', graceful);
+ * ```
+ */
 export type ContainerStopOptions = Omit<G.ContainerStopQuery, 'signal'> & KillSignalOption & CallOptions;
 
-/** Options of {@link Containers.attach}. */
+/**
+ * Options of {@link Containers.attach}.
+ *
+ * @example
+ * ```ts
+ * const options: ContainerAttachOptions = { stdin: true, logs: true, detachKeys: 'ctrl-p,ctrl-q' };
+ * const session = await docker.containers.attach('web', options);
+ * ```
+ */
 export type ContainerAttachOptions = Omit<G.ContainerAttachQuery, 'stream'> & CallOptions;
 
-/** An attach session: the container's stdio, plus its exit status. */
+/**
+ * An attach session: the container's stdio, plus its exit status.
+ *
+ * @example
+ * ```ts
+ * const session: AttachSession = await docker.containers.attach(id);
+ * const exited = session.wait({ condition: 'next-exit' }); // before start: 'not-running' would answer at once
+ * await docker.containers.start(id);
+ * for await (const frame of session.output) process.stdout.write(frame.data);
+ * console.log((await exited).exitCode);
+ * ```
+ */
 export type AttachSession = StdioSession & {
   /**
    * Resolves with the container's exit code once it is not running (`containers.wait`). Attached to
@@ -57,6 +115,12 @@ export type AttachSession = StdioSession & {
 /**
  * What the daemon reports about a path inside a container (the `X-Docker-Container-Path-Stat`
  * header of `GET`/`HEAD /containers/{id}/archive`).
+ *
+ * @example
+ * ```ts
+ * const stat: PathStat = await docker.containers.archiveInfo('web', { path: '/etc/nginx/nginx.conf' });
+ * console.log(stat.name, stat.size, (stat.mode & 0o777).toString(8)); // 'nginx.conf' 1433 '644'
+ * ```
  */
 export interface PathStat {
   /** Base name of the path. */
@@ -74,10 +138,27 @@ export interface PathStat {
   readonly linkTarget: string;
 }
 
-/** A tar archive to upload: streamed as is, never buffered whole by the SDK. */
+/**
+ * A tar archive to upload: streamed as is, never buffered whole by the SDK.
+ *
+ * @example
+ * ```ts
+ * import { createReadStream } from 'node:fs';
+ * const tar: TarInput = createReadStream('site.tar'); // or a Uint8Array already in memory
+ * await docker.containers.putArchive('web', tar, { path: '/usr/share/nginx/html' });
+ * ```
+ */
 export type TarInput = Readable | AsyncIterable<Uint8Array> | Uint8Array;
 
-/** Options of {@link Containers.putArchive}. */
+/**
+ * Options of {@link Containers.putArchive}.
+ *
+ * @example
+ * ```ts
+ * const options: PutArchiveOptions = { path: '/srv/app', noOverwriteDirNonDir: true, copyUIDGID: true };
+ * await docker.containers.putArchive('web', tar, options);
+ * ```
+ */
 export interface PutArchiveOptions extends CallOptions {
   /** Directory in the container to extract into; it must exist. */
   readonly path: string;
@@ -188,23 +269,23 @@ export class Containers {
     const core = this.#core;
     const inspect = (): Promise<boolean> =>
       this.inspect(id, { signal }).then((info) => info.Config?.Tty === true);
-    return {
-      async *[Symbol.asyncIterator]() {
-        // The generated type says number (unix seconds), the daemon reads `seconds[.nanoseconds]`:
-        // a string keeps nanosecond precision, which a JS number cannot.
-        const query = {
-          ...flags,
-          stdout: both ? true : flags.stdout,
-          stderr: both ? true : flags.stderr,
-          since: toUnixTimestamp(since, 'since'),
-          until: toUnixTimestamp(until, 'until'),
-          tail: tail === undefined ? undefined : String(tail),
-        } as unknown as G.ContainerLogsQuery;
-        const response = await core.send('ContainerLogs', { params: { id }, query, signal });
-        const version = await core.apiVersion();
-        yield* responseFrames(response, version, inspect, signal);
-      },
-    };
+    // Argument errors surface when iteration starts, like the request itself.
+    const query = (): G.ContainerLogsQuery =>
+      // The generated type says number (unix seconds), the daemon reads `seconds[.nanoseconds]`:
+      // a string keeps nanosecond precision, which a JS number cannot.
+      ({
+        ...flags,
+        stdout: both ? true : flags.stdout,
+        stderr: both ? true : flags.stderr,
+        since: toUnixTimestamp(since, 'since'),
+        until: toUnixTimestamp(until, 'until'),
+        tail: tail === undefined ? undefined : String(tail),
+      }) as unknown as G.ContainerLogsQuery;
+    return stdioFrames(
+      () => core.send('ContainerLogs', { params: { id }, query: query(), signal }),
+      () => core.apiVersion(),
+      inspect,
+    );
   }
 
   /**

@@ -6,7 +6,17 @@ import type * as G from '../generated/operations.ts';
 import { hijackedSession, type StdioSession } from '../stdio.ts';
 import type { LogFrame } from '../streams/demux.ts';
 
-/** Options of {@link Exec.start}. */
+/**
+ * Options of {@link Exec.start}.
+ *
+ * @example
+ * ```ts
+ * // attached, on a 24-row × 80-column terminal, with a writable stdin
+ * const session = await docker.exec.start(execId, { Tty: true, ConsoleSize: [24, 80], stdin: true });
+ * // detached: resolves once the process has started
+ * await docker.exec.start(otherExecId, { Detach: true });
+ * ```
+ */
 export type ExecStartOptions = {
   /** Start without attaching: resolves as soon as the process was started. */
   readonly Detach?: boolean;
@@ -27,7 +37,17 @@ export type ExecStartOptions = {
   readonly stdin?: boolean;
 } & CallOptions;
 
-/** A running exec's stdio, plus its terminal size and exit code. */
+/**
+ * A running exec's stdio, plus its terminal size and exit code.
+ *
+ * @example
+ * ```ts
+ * const session: ExecSession = await docker.exec.start(execId, { Tty: true });
+ * await session.resize({ h: process.stdout.rows, w: process.stdout.columns });
+ * for await (const frame of session.output) process.stdout.write(frame.data);
+ * console.log(await session.exitCode()); // 0
+ * ```
+ */
 export type ExecSession = StdioSession & {
   /** Sets the TTY size of the exec, in characters. */
   resize(size: { h: number; w: number }): Promise<void>;

@@ -12,7 +12,16 @@ import {
   progressStream,
 } from '../streams/progress.ts';
 
-/** A body streamed to the daemon as is (a tar archive): never buffered whole by the SDK. */
+/**
+ * A body streamed to the daemon as is (a tar archive): never buffered whole by the SDK.
+ *
+ * @example
+ * ```ts
+ * import { readFile } from 'node:fs/promises';
+ * const archive: BinaryInput = await readFile('app.tar'); // or a Readable / AsyncIterable<Uint8Array>
+ * await docker.images.load(archive).wait();
+ * ```
+ */
 export type BinaryInput = Readable | AsyncIterable<Uint8Array> | Uint8Array;
 
 /**
@@ -98,7 +107,19 @@ export function parseReference(reference: string): ImageReference {
   return { name, domain, path, tag: match[2], digest: match[3] };
 }
 
-/** Options of {@link Images.pull}. */
+/**
+ * Options of {@link Images.pull}.
+ *
+ * @example
+ * ```ts
+ * const options: PullOptions = {
+ *   tag: '3.20',
+ *   platform: 'linux/arm64',
+ *   auth: { username: 'ci', password: token, serveraddress: 'registry.example' },
+ * };
+ * await docker.images.pull('registry.example/base/alpine', options).wait();
+ * ```
+ */
 export interface PullOptions extends CallOptions {
   /** Tag (or digest) to pull when `image` has none; default `latest`. Must agree with a tag in `image`. */
   readonly tag?: string;
@@ -108,13 +129,30 @@ export interface PullOptions extends CallOptions {
   readonly auth?: RegistryAuth;
 }
 
-/** What a finished pull resolves with: the stream's summary and the image as it is now present. */
+/**
+ * What a finished pull resolves with: the stream's summary and the image as it is now present.
+ *
+ * @example
+ * ```ts
+ * const { image, lastStatus }: PullResult = await docker.images.pull('alpine:3.20').wait();
+ * console.log(image.Id, lastStatus); // 'sha256:…' 'Status: Image is up to date for alpine:3.20'
+ * ```
+ */
 export type PullResult = ProgressResult & {
   /** `images.inspect` of the pulled reference, made after the stream ended. */
   readonly image: G.ImageInspectResult;
 };
 
-/** Options of {@link Images.import}. */
+/**
+ * Options of {@link Images.import}.
+ *
+ * @example
+ * ```ts
+ * import { createReadStream } from 'node:fs';
+ * const options: ImportOptions = { repo: 'team/base', tag: '1', changes: ['ENV LANG=C.UTF-8', 'CMD ["/bin/sh"]'] };
+ * await docker.images.import(createReadStream('rootfs.tar'), options).wait();
+ * ```
+ */
 export interface ImportOptions extends CallOptions {
   /** Repository to tag the new image with (may include a tag: `team/base:1`). */
   readonly repo?: string;
@@ -127,13 +165,29 @@ export interface ImportOptions extends CallOptions {
   readonly platform?: string;
 }
 
-/** What a finished import resolves with. */
+/**
+ * What a finished import resolves with.
+ *
+ * @example
+ * ```ts
+ * const { imageId }: ImportResult = await docker.images.import(rootfsTar, { repo: 'team/base' }).wait();
+ * console.log(imageId); // 'sha256:…'
+ * ```
+ */
 export type ImportResult = ProgressResult & {
   /** The new image's ID (`sha256:…`): the daemon's last status line. */
   readonly imageId: string | undefined;
 };
 
-/** Options of {@link Images.push}. */
+/**
+ * Options of {@link Images.push}.
+ *
+ * @example
+ * ```ts
+ * const options: PushOptions = { tag: '1.2', auth: { username: 'ci', password: token } };
+ * await docker.images.push('registry.example/team/app', options).wait();
+ * ```
+ */
 export interface PushOptions extends CallOptions {
   /** Tag to push when `name` has none; default `latest`. Must agree with a tag in `name`. */
   readonly tag?: string;
@@ -141,7 +195,15 @@ export interface PushOptions extends CallOptions {
   readonly auth?: RegistryAuth;
 }
 
-/** What a finished push resolves with. */
+/**
+ * What a finished push resolves with.
+ *
+ * @example
+ * ```ts
+ * const { digest, size }: PushResult = await docker.images.push('registry.example/team/app:1.2', { auth }).wait();
+ * console.log(digest, size); // 'sha256:…' 1574 (bytes)
+ * ```
+ */
 export type PushResult = ProgressResult & {
   /** The manifest digest the registry stored (`sha256:…`), when the daemon reported it. */
   readonly digest: string | undefined;
@@ -149,7 +211,16 @@ export type PushResult = ProgressResult & {
   readonly size: number | undefined;
 };
 
-/** What a finished load resolves with. */
+/**
+ * What a finished load resolves with.
+ *
+ * @example
+ * ```ts
+ * import { createReadStream } from 'node:fs';
+ * const { images, imageIds }: LoadResult = await docker.images.load(createReadStream('bundle.tar')).wait();
+ * console.log(images, imageIds); // ['team/app:1', 'team/worker:1'] []
+ * ```
+ */
 export type LoadResult = ProgressResult & {
   /** References the archive tagged (`Loaded image: team/app:1`), in arrival order. */
   readonly images: string[];
@@ -157,19 +228,48 @@ export type LoadResult = ProgressResult & {
   readonly imageIds: string[];
 };
 
-/** Options of {@link Images.build}: the `/build` query plus per-registry credentials for `FROM` pulls. */
+/**
+ * Options of {@link Images.build}: the `/build` query plus per-registry credentials for `FROM` pulls.
+ *
+ * @example
+ * ```ts
+ * const options: BuildOptions = {
+ *   t: 'team/app:dev',
+ *   dockerfile: 'docker/Dockerfile', // relative to the context's root
+ *   buildargs: { NODE_VERSION: '24' },
+ *   auth: { 'registry.example': { username: 'ci', password: token } },
+ * };
+ * await docker.images.build(context, options).wait();
+ * ```
+ */
 export type BuildOptions = G.ImageBuildQuery & {
   /** Credentials by registry host (`registry.example:5000`, `https://index.docker.io/v1/`), sent as `X-Registry-Config`. */
   readonly auth?: Readonly<Record<string, RegistryAuth>>;
 } & CallOptions;
 
-/** What a finished build resolves with. */
+/**
+ * What a finished build resolves with.
+ *
+ * @example
+ * ```ts
+ * const { imageId }: BuildResult = await docker.images.build(context, { t: 'team/app:dev' }).wait();
+ * console.log(imageId); // 'sha256:…'
+ * ```
+ */
 export type BuildResult = ProgressResult & {
   /** The built image: `sha256:…` from the `aux` message, or the short ID of `Successfully built <id>`. */
   readonly imageId: string;
 };
 
-/** Options of {@link Images.commit}: the `/commit` query (`container`, `repo`, `tag`, ...) plus the image config. */
+/**
+ * Options of {@link Images.commit}: the `/commit` query (`container`, `repo`, `tag`, ...) plus the image config.
+ *
+ * @example
+ * ```ts
+ * const options: CommitOptions = { container: 'web', repo: 'team/web', tag: 'debug', Env: ['MODE=debug'] };
+ * const { Id } = await docker.images.commit(options);
+ * ```
+ */
 export type CommitOptions = G.ImageCommitQuery & G.ImageCommitBody & CallOptions;
 
 /**
@@ -237,8 +337,8 @@ const PUSH_DIGEST = /digest: (\S+:[0-9a-fA-F]+) size: (\d+)/;
  *
  * @example
  * ```ts
- * const { image } = await docker.images.pull('alpine:3.20').wait();
- * await docker.images.tag(image.Id, { repo: 'registry.example/base/alpine', tag: '3.20' });
+ * await docker.images.pull('alpine:3.20').wait();
+ * await docker.images.tag('alpine:3.20', { repo: 'registry.example/base/alpine', tag: '3.20' });
  * const { digest } = await docker.images.push('registry.example/base/alpine:3.20', { auth }).wait();
  * ```
  */

@@ -5,7 +5,18 @@ import { encodeRegistryAuth, type RegistryAuth } from '../registry-auth.ts';
 import type { ProgressResult, ProgressStream } from '../streams/progress.ts';
 import { type BinaryInput, openProgress } from './images.ts';
 
-/** Options of {@link Plugins.pull}. */
+/**
+ * Options of {@link Plugins.pull}.
+ *
+ * @example
+ * ```ts
+ * const options: PluginPullOptions = {
+ *   name: 'sshfs',
+ *   privileges: await docker.plugins.privileges('vieux/sshfs:latest'),
+ * };
+ * await docker.plugins.pull('vieux/sshfs:latest', options).wait();
+ * ```
+ */
 export interface PluginPullOptions extends CallOptions {
   /** Local name for the plugin (default: the remote reference). */
   readonly name?: string;
@@ -18,7 +29,18 @@ export interface PluginPullOptions extends CallOptions {
   readonly auth?: RegistryAuth;
 }
 
-/** Options of {@link Plugins.upgrade}. */
+/**
+ * Options of {@link Plugins.upgrade}.
+ *
+ * @example
+ * ```ts
+ * const options: PluginUpgradeOptions = {
+ *   remote: 'vieux/sshfs:next',
+ *   privileges: await docker.plugins.privileges('vieux/sshfs:next'),
+ * };
+ * await docker.plugins.upgrade('sshfs', options).wait();
+ * ```
+ */
 export interface PluginUpgradeOptions extends CallOptions {
   /** Reference to upgrade from, e.g. `vieux/sshfs:next`. */
   readonly remote: string;

@@ -1,11 +1,19 @@
 import type { CallOptions, EngineCore } from '../core.ts';
 import type * as G from '../generated/operations.ts';
 import { encodeRegistryAuth, type RegistryAuth } from '../registry-auth.ts';
-import { responseFrames } from '../stdio.ts';
+import { stdioFrames } from '../stdio.ts';
 import type { LogFrame } from '../streams/demux.ts';
 import { type Timestamp, toUnixTimestamp } from './containers.ts';
 
-/** Options of {@link Services.logs} and `tasks.logs`. */
+/**
+ * Options of {@link Services.logs} and `tasks.logs`.
+ *
+ * @example
+ * ```ts
+ * const options: SwarmLogsOptions = { since: '1h', tail: 100, timestamps: true, details: true };
+ * for await (const frame of docker.services.logs('web', options)) process.stdout.write(frame.data);
+ * ```
+ */
 export type SwarmLogsOptions = Omit<G.ServiceLogsQuery, 'since' | 'tail'> & {
   /** Only lines written at or after this time: a `Date`, unix seconds, a date string or a duration like `'10m'`. */
   readonly since?: Timestamp;
@@ -13,13 +21,39 @@ export type SwarmLogsOptions = Omit<G.ServiceLogsQuery, 'since' | 'tail'> & {
   readonly tail?: number | 'all';
 } & CallOptions;
 
-/** Options of {@link Services.create}. */
+/**
+ * Options of {@link Services.create}.
+ *
+ * @example
+ * ```ts
+ * const spec: ServiceCreateOptions = {
+ *   Name: 'api',
+ *   TaskTemplate: { ContainerSpec: { Image: 'registry.example/team/api:2' } },
+ *   Mode: { Replicated: { Replicas: 3 } },
+ *   auth: { username: 'ci', password: token, serveraddress: 'registry.example' },
+ * };
+ * const { ID } = await docker.services.create(spec);
+ * ```
+ */
 export type ServiceCreateOptions = G.ServiceCreateBody & {
   /** Credentials for pulling the image from a private registry, handed to the nodes (`X-Registry-Auth`). */
   readonly auth?: RegistryAuth;
 } & CallOptions;
 
-/** Options of {@link Services.update}. */
+/**
+ * Options of {@link Services.update}.
+ *
+ * @example
+ * ```ts
+ * const current = await docker.services.inspect('api');
+ * const next: ServiceUpdateOptions = {
+ *   ...current.Spec,
+ *   TaskTemplate: { ContainerSpec: { Image: 'registry.example/team/api:3' } },
+ *   version: current.Version?.Index ?? 0,
+ * };
+ * await docker.services.update('api', next);
+ * ```
+ */
 export type ServiceUpdateOptions = G.ServiceUpdateQuery &
   G.ServiceUpdateBody & {
     /** Credentials for pulling a new image from a private registry (`X-Registry-Auth`). */
@@ -193,11 +227,9 @@ export function swarmLogFrames(
     since: toUnixTimestamp(since, 'since'),
     tail: tail === undefined ? undefined : String(tail),
   } as unknown as G.ServiceLogsQuery;
-  return {
-    async *[Symbol.asyncIterator]() {
-      const response = await core.send(operationId, { params: { id }, query, signal });
-      const version = await core.apiVersion();
-      yield* responseFrames(response, version, tty, signal);
-    },
-  };
+  return stdioFrames(
+    () => core.send(operationId, { params: { id }, query, signal }),
+    () => core.apiVersion(),
+    tty,
+  );
 }

@@ -1,7 +1,17 @@
 import type { CallOptions, EngineCore } from '../core.ts';
 import type { HijackedConnection } from '../transport/hijack.ts';
 
-/** Options of {@link Session.open}. */
+/**
+ * Options of {@link Session.open}.
+ *
+ * @example
+ * ```ts
+ * const options: SessionOpenOptions = {
+ *   headers: { 'X-Docker-Expose-Session-Uuid': crypto.randomUUID(), 'X-Docker-Expose-Session-Name': 'app' },
+ * };
+ * const conn = await docker.session.open(options);
+ * ```
+ */
 export interface SessionOpenOptions extends CallOptions {
   /**
    * Headers of the session request: BuildKit's `X-Docker-Expose-Session-Uuid`,

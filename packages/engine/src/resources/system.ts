@@ -13,7 +13,15 @@ import { parseJsonValues } from '../streams/json-values.ts';
 import type { HttpResponse } from '../transport/http.ts';
 import { type Timestamp, toUnixTimestamp } from './containers.ts';
 
-/** What `GET /_ping` tells about the daemon, from its response headers. */
+/**
+ * What `GET /_ping` tells about the daemon, from its response headers.
+ *
+ * @example
+ * ```ts
+ * const info: PingInfo = await docker.system.ping();
+ * if (info.swarm === 'active/manager') console.log(await docker.services.list());
+ * ```
+ */
 export interface PingInfo {
   /** The daemon's newest API version (`API-Version` header), e.g. `'1.41'`; undefined if it sent none. */
   readonly apiVersion: string | undefined;
@@ -38,6 +46,15 @@ export interface PingInfo {
  * summaries API 1.52 introduced (`ImageUsage`, ...); daemons below 1.52 — Docker 20.10 included —
  * send the older lists instead, typed here as well. Each field is present only in the API versions
  * (and for the `type`s) that send it.
+ *
+ * @example
+ * ```ts
+ * const usage: DataUsage = await docker.system.df({ type: ['volume'] });
+ * // API 1.52+: VolumeUsage; older daemons: the Volumes list (a Size of -1 means not computed)
+ * const volumeBytes =
+ *   usage.VolumeUsage?.TotalSize ??
+ *   (usage.Volumes ?? []).reduce((sum, volume) => sum + Math.max(0, volume.UsageData?.Size ?? 0), 0);
+ * ```
  */
 export type DataUsage = G.SystemDataUsageResult & {
   /** Bytes used by all image layers (API < 1.52). */
@@ -52,7 +69,19 @@ export type DataUsage = G.SystemDataUsageResult & {
   BuildCache?: BuildCache[];
 };
 
-/** Options of {@link System.events}. */
+/**
+ * Options of {@link System.events}.
+ *
+ * @example
+ * ```ts
+ * const options: EventsOptions = {
+ *   since: '5m',
+ *   until: new Date(), // replay the last five minutes, then end
+ *   filters: { type: ['container'], event: ['die', 'oom'] },
+ * };
+ * for await (const event of docker.system.events(options)) console.log(event.Action, event.Actor?.ID);
+ * ```
+ */
 export interface EventsOptions extends CallOptions {
   /**
    * Replay events from this time on (the daemon keeps the last 256 in memory), then go on live.

@@ -9,6 +9,17 @@ type AccessMode = NonNullable<ClusterVolumeSpec['AccessMode']>;
  * `AccessibilityRequirements`, `CapacityRange` and `Availability` inside `AccessMode` because the
  * spec's YAML does; Go's `volume.ClusterVolumeSpec` (what the daemon decodes) has them at the top
  * level, so they are accepted there too.
+ *
+ * @example
+ * ```ts
+ * const Spec: ClusterVolumeSpecInput = {
+ *   Group: 'db',
+ *   AccessMode: { Scope: 'single', Sharing: 'none', MountVolume: {} },
+ *   CapacityRange: { RequiredBytes: 10 * 2 ** 30 }, // 10 GiB
+ *   Availability: 'active',
+ * };
+ * await docker.volumes.create({ Name: 'pgdata', Driver: 'csi.example.com', ClusterVolumeSpec: Spec });
+ * ```
  */
 export type ClusterVolumeSpecInput = ClusterVolumeSpec &
   Pick<AccessMode, 'Secrets' | 'AccessibilityRequirements' | 'CapacityRange' | 'Availability'>;

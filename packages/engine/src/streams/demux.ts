@@ -83,85 +83,140 @@ async function* rawFrames(body: AsyncIterable<Uint8Array>): AsyncGenerator<LogFr
   }
 }
 
-async function* multiplexedFrames(
-  body: AsyncIterable<Uint8Array>,
-): AsyncGenerator<LogFrame, void, undefined> {
-  // Header being assembled across chunks (only used when a header straddles a chunk boundary).
-  const header = Buffer.alloc(HEADER_BYTES);
-  let headerFilled = 0;
-  // Current frame: type and payload size once its header is known; size -1 = expecting a header.
-  let type = 0;
-  let size = -1;
-  // Payload pieces received so far for a frame that straddles chunks, and their total length.
-  let parts: Buffer[] = [];
-  let partsBytes = 0;
+/**
+ * Frames from a multiplexed body. A hand-written iterator rather than an async generator: a log
+ * read yields millions of small frames, and each frame should cost a resolved promise, not a
+ * generator resume on top. All complete frames of a chunk are decoded at once into a queue.
+ */
+function multiplexedFrames(body: AsyncIterable<Uint8Array>): AsyncIterable<LogFrame> {
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<LogFrame> {
+      const source = body[Symbol.asyncIterator]();
+      const decoder = new MultiplexedDecoder();
+      let queue: LogFrame[] = [];
+      let index = 0;
+      let ended = false;
+      // An error found after some frames of the same chunk: thrown once those frames are delivered.
+      let failure: unknown;
+      const close = async (): Promise<void> => {
+        ended = true;
+        queue = [];
+        await source.return?.();
+      };
+      return {
+        async next(): Promise<IteratorResult<LogFrame>> {
+          while (index >= queue.length) {
+            if (failure !== undefined) {
+              await close();
+              throw failure;
+            }
+            if (ended) return { done: true, value: undefined };
+            queue = [];
+            index = 0;
+            try {
+              const step = await source.next();
+              if (step.done) {
+                ended = true;
+                decoder.finish();
+              } else {
+                decoder.decode(asBuffer(step.value), queue);
+              }
+            } catch (err) {
+              failure = err;
+            }
+          }
+          return { done: false, value: queue[index++] as LogFrame };
+        },
+        async return(): Promise<IteratorResult<LogFrame>> {
+          await close();
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
+}
 
-  for await (const raw of body) {
-    const chunk = asBuffer(raw);
+/** The multiplexed frame decoder's state, kept across chunks. */
+class MultiplexedDecoder {
+  /** Header being assembled (only when a header straddles a chunk boundary). */
+  readonly #header = Buffer.alloc(HEADER_BYTES);
+  #headerFilled = 0;
+  /** Current frame's type and payload size once its header is known; size -1 = expecting a header. */
+  #type = 0;
+  #size = -1;
+  /** Payload pieces of a frame that straddles chunks, and their total length. */
+  #parts: Buffer[] = [];
+  #partsBytes = 0;
+
+  /** Appends every frame completed by `chunk` to `out`; throws on a systemerr or corrupt frame. */
+  decode(chunk: Buffer, out: LogFrame[]): void {
     const end = chunk.length;
     let offset = 0;
     while (offset < end) {
-      if (size < 0) {
-        if (headerFilled === 0 && end - offset >= HEADER_BYTES) {
-          type = chunk[offset] as number;
-          size = chunk.readUInt32BE(offset + 4);
+      if (this.#size < 0) {
+        if (this.#headerFilled === 0 && end - offset >= HEADER_BYTES) {
+          this.#type = chunk[offset] as number;
+          this.#size = chunk.readUInt32BE(offset + 4);
           offset += HEADER_BYTES;
         } else {
-          const take = Math.min(HEADER_BYTES - headerFilled, end - offset);
-          chunk.copy(header, headerFilled, offset, offset + take);
-          headerFilled += take;
+          const take = Math.min(HEADER_BYTES - this.#headerFilled, end - offset);
+          chunk.copy(this.#header, this.#headerFilled, offset, offset + take);
+          this.#headerFilled += take;
           offset += take;
-          if (headerFilled < HEADER_BYTES) break;
-          headerFilled = 0;
-          type = header[0] as number;
-          size = header.readUInt32BE(4);
+          if (this.#headerFilled < HEADER_BYTES) return;
+          this.#headerFilled = 0;
+          this.#type = this.#header[0] as number;
+          this.#size = this.#header.readUInt32BE(4);
         }
-        if (type > 3) {
+        if (this.#type > 3) {
           throw new EngineStreamError(
             'STREAM_PROTOCOL',
-            `invalid multiplexed stream: unknown frame type byte 0x${type.toString(16).padStart(2, '0')} (expected 0-3) — is this a TTY stream read as multiplexed?`,
+            `invalid multiplexed stream: unknown frame type byte 0x${this.#type.toString(16).padStart(2, '0')} (expected 0-3) — is this a TTY stream read as multiplexed?`,
           );
         }
-        if (size === 0) {
-          size = -1;
-          if (type === 3) throw systemError(Buffer.alloc(0));
+        if (this.#size === 0) {
+          this.#size = -1;
+          if (this.#type === 3) throw systemError(Buffer.alloc(0));
         }
         continue;
       }
-      const need = size - partsBytes;
+      const need = this.#size - this.#partsBytes;
       const available = end - offset;
-      let data: Buffer;
       if (available < need) {
-        parts.push(offset === 0 ? chunk : chunk.subarray(offset));
-        partsBytes += available;
-        break;
+        this.#parts.push(offset === 0 ? chunk : chunk.subarray(offset));
+        this.#partsBytes += available;
+        return;
       }
-      if (partsBytes === 0) {
+      let data: Buffer;
+      if (this.#partsBytes === 0) {
         data = chunk.subarray(offset, offset + need);
       } else {
-        parts.push(chunk.subarray(offset, offset + need));
-        data = Buffer.concat(parts, size);
-        parts = [];
-        partsBytes = 0;
+        this.#parts.push(chunk.subarray(offset, offset + need));
+        data = Buffer.concat(this.#parts, this.#size);
+        this.#parts = [];
+        this.#partsBytes = 0;
       }
       offset += need;
-      size = -1;
-      if (type === 3) throw systemError(data);
-      yield { stream: type === 2 ? 'stderr' : 'stdout', data };
+      this.#size = -1;
+      if (this.#type === 3) throw systemError(data);
+      out.push({ stream: this.#type === 2 ? 'stderr' : 'stdout', data });
     }
   }
 
-  if (headerFilled > 0) {
-    throw new EngineStreamError(
-      'STREAM_PROTOCOL',
-      `stream ended inside a frame: got ${headerFilled} of ${HEADER_BYTES} bytes`,
-    );
-  }
-  if (size >= 0) {
-    throw new EngineStreamError(
-      'STREAM_PROTOCOL',
-      `stream ended inside a frame: got ${HEADER_BYTES + partsBytes} of ${HEADER_BYTES + size} bytes`,
-    );
+  /** The body ended: throws when it ended inside a frame. */
+  finish(): void {
+    if (this.#headerFilled > 0) {
+      throw new EngineStreamError(
+        'STREAM_PROTOCOL',
+        `stream ended inside a frame: got ${this.#headerFilled} of ${HEADER_BYTES} bytes`,
+      );
+    }
+    if (this.#size >= 0) {
+      throw new EngineStreamError(
+        'STREAM_PROTOCOL',
+        `stream ended inside a frame: got ${HEADER_BYTES + this.#partsBytes} of ${HEADER_BYTES + this.#size} bytes`,
+      );
+    }
   }
 }
 

@@ -3,7 +3,14 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { EngineError } from '../errors.ts';
 
-/** TLS material for a tcp / https endpoint. PEM contents, not paths. */
+/**
+ * TLS material for a tcp / https endpoint. PEM contents, not paths.
+ *
+ * @example
+ * ```ts
+ * const tls: TlsMaterial = { ca: readFileSync('ca.pem'), cert: readFileSync('cert.pem'), key: readFileSync('key.pem'), verify: true };
+ * ```
+ */
 export interface TlsMaterial {
   readonly ca?: string | Buffer;
   readonly cert?: string | Buffer;
@@ -12,7 +19,14 @@ export interface TlsMaterial {
   readonly verify: boolean;
 }
 
-/** Where and how to reach an engine, fully resolved. */
+/**
+ * Where and how to reach an engine, fully resolved.
+ *
+ * @example
+ * ```ts
+ * const endpoint: Endpoint = docker.endpoint; // { kind: 'unix', socketPath: '/var/run/docker.sock', url: 'unix:///var/run/docker.sock' }
+ * ```
+ */
 export type Endpoint =
   | { readonly kind: 'unix'; readonly socketPath: string; readonly url: string }
   | {

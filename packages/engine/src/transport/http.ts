@@ -12,7 +12,14 @@ import { type ResponseHead, ResponseParser, type ResponseSink } from './http1.ts
 import { type Lease, SocketPool } from './pool.ts';
 import { diagnoseConnectError, probeTlsRejection } from './socket.ts';
 
-/** Connection timeouts in milliseconds. Neither limits how long a stream may stay open. */
+/**
+ * Connection timeouts in milliseconds. Neither limits how long a stream may stay open.
+ *
+ * @example
+ * ```ts
+ * const docker = connect({ timeouts: { connect: 3_000, idle: 60_000 } });
+ * ```
+ */
 export interface Timeouts {
   /** Time allowed to open a connection (default 10 000; 0 = none). */
   readonly connect?: number;
@@ -267,9 +274,8 @@ class Exchange implements ResponseSink {
     if (this.#errorBody) {
       if (this.#errorSize < MAX_ERROR_BODY) this.#errorBody.push(chunk);
       this.#errorSize += chunk.length;
-    } else if (this.#body) {
-      if (!this.#body.push(chunk)) this.#socket.pause();
     } else {
+      // Streaming or not, pieces are collected: a streamed body is pushed once per socket read.
       this.#chunks.push(chunk);
     }
   }
@@ -291,6 +297,7 @@ class Exchange implements ResponseSink {
         }),
       );
     } else if (this.#body) {
+      this.#flushBody();
       this.#body.push(null);
     } else {
       const chunks = this.#chunks;
@@ -306,7 +313,22 @@ class Exchange implements ResponseSink {
       this.#parser.feed(chunk);
     } catch (err) {
       this.#fail(err);
+      return;
     }
+    if (this.#body && !this.#finished) this.#flushBody();
+  }
+
+  /**
+   * Hands the body pieces of one socket read to the stream as one chunk. A chunked response (logs,
+   * events) arrives as many tiny HTTP chunks per read — one per daemon write — and pushing each
+   * through the stream cost more than copying them together once.
+   */
+  #flushBody(): void {
+    const chunks = this.#chunks;
+    if (chunks.length === 0 || !this.#body) return;
+    const merged = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    this.#chunks = [];
+    if (!this.#body.push(merged)) this.#socket.pause();
   }
 
   onEnd(): void {
