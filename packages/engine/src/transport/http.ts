@@ -184,17 +184,20 @@ export class HttpTransport {
   }
 }
 
-/** Per-connection listeners, attached once: each dispatches to the exchange in progress, if any. */
-const activeExchange = new WeakMap<Socket, Exchange>();
+/**
+ * A pooled connection: its listeners are attached once and dispatch to the exchange in progress,
+ * if any (a property on the socket rather than a map lookup: this runs on every read).
+ */
+type PooledSocket = Socket & { gantryExchange?: Exchange | undefined; gantryListening?: true };
 
-function attachListeners(socket: Socket): void {
-  socket.on('data', (chunk: Buffer) => activeExchange.get(socket)?.onData(chunk));
-  socket.on('end', () => activeExchange.get(socket)?.onEnd());
-  socket.on('close', () => activeExchange.get(socket)?.onClose());
-  socket.on('error', (err: Error) => activeExchange.get(socket)?.onError(err));
-  socket.on('timeout', () => activeExchange.get(socket)?.onTimeout());
+function attachListeners(socket: PooledSocket): void {
+  socket.gantryListening = true;
+  socket.on('data', (chunk: Buffer) => socket.gantryExchange?.onData(chunk));
+  socket.on('end', () => socket.gantryExchange?.onEnd());
+  socket.on('close', () => socket.gantryExchange?.onClose());
+  socket.on('error', (err: Error) => socket.gantryExchange?.onError(err));
+  socket.on('timeout', () => socket.gantryExchange?.onTimeout());
 }
-const listening = new WeakSet<Socket>();
 
 /**
  * One request and its response: writes the request, feeds the socket's bytes to the parser and
@@ -202,7 +205,7 @@ const listening = new WeakSet<Socket>();
  * fails it. A plain object per request rather than a bundle of closures: this is the hot path.
  */
 class Exchange implements ResponseSink {
-  readonly #socket: Socket;
+  readonly #socket: PooledSocket;
   readonly #req: HttpRequest;
   readonly #buffered: boolean;
   readonly #pool: SocketPool;
@@ -244,11 +247,8 @@ class Exchange implements ResponseSink {
 
   start(head: string): void {
     const socket = this.#socket;
-    if (!listening.has(socket)) {
-      listening.add(socket);
-      attachListeners(socket);
-    }
-    activeExchange.set(socket, this);
+    if (!socket.gantryListening) attachListeners(socket);
+    socket.gantryExchange = this;
     const signal = this.#req.signal;
     if (signal) {
       this.#onAbort = () => this.#fail(abortError(signal));
@@ -374,7 +374,7 @@ class Exchange implements ResponseSink {
   }
 
   #detach(): void {
-    activeExchange.delete(this.#socket);
+    this.#socket.gantryExchange = undefined;
     if (this.#idleMs > 0) this.#socket.setTimeout(0);
     if (this.#onAbort) this.#req.signal?.removeEventListener('abort', this.#onAbort);
   }
