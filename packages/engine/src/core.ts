@@ -216,7 +216,8 @@ export class EngineCore {
   }
 
   /** The request's own headers; the client-wide ones are sent by the transport. */
-  #prepareBody(input: OperationInput): { headers: Record<string, string>; body: RequestBody } {
+  #prepareBody(input: OperationInput): { headers: Record<string, string> | undefined; body: RequestBody } {
+    if (input.body === undefined && !input.headers) return NO_HEADERS_NO_BODY;
     const headers: Record<string, string> = {};
     if (input.headers)
       for (const [name, value] of Object.entries(input.headers))
@@ -240,6 +241,9 @@ export class EngineCore {
     return Array.isArray(header) ? header[0] : header;
   }
 }
+
+/** Most requests (gets, starts, stops) carry neither a body nor headers of their own. */
+const NO_HEADERS_NO_BODY = Object.freeze({ headers: undefined, body: undefined });
 
 /**
  * True when `since` is newer than the version in use. `since` is floored at the oldest spec the

@@ -137,9 +137,7 @@ export class HttpTransport {
   ): Promise<HttpResponse | BufferedResponse> {
     return new Promise((resolve, reject) => {
       const idle = req.streaming ? 0 : this.#idleMs;
-      const exchange = new Exchange(socket, req, buffered, this.#pool, idle, resolve, reject, () =>
-        this.#timeoutError(idle),
-      );
+      const exchange = new Exchange(socket, req, buffered, this.#pool, idle, resolve, reject, this);
       exchange.start(head);
     });
   }
@@ -174,7 +172,8 @@ export class HttpTransport {
     );
   }
 
-  #timeoutError(ms: number): EngineConnectionError {
+  /** The error for a request that got no answer for `ms` milliseconds. */
+  timeoutError(ms: number): EngineConnectionError {
     return new EngineConnectionError(
       'ENGINE_TIMEOUT',
       this.endpoint.url,
@@ -212,7 +211,7 @@ class Exchange implements ResponseSink {
   readonly #idleMs: number;
   readonly #resolve: (value: HttpResponse | BufferedResponse) => void;
   readonly #reject: (err: unknown) => void;
-  readonly #timeoutError: () => Error;
+  readonly #transport: HttpTransport;
   readonly #parser: ResponseParser;
   #settled = false;
   #finished = false;
@@ -232,7 +231,7 @@ class Exchange implements ResponseSink {
     idleMs: number,
     resolve: (value: HttpResponse | BufferedResponse) => void,
     reject: (err: unknown) => void,
-    timeoutError: () => Error,
+    transport: HttpTransport,
   ) {
     this.#socket = socket;
     this.#req = req;
@@ -241,7 +240,7 @@ class Exchange implements ResponseSink {
     this.#idleMs = idleMs;
     this.#resolve = resolve;
     this.#reject = reject;
-    this.#timeoutError = timeoutError;
+    this.#transport = transport;
     this.#parser = new ResponseParser(this, req.method !== 'HEAD');
   }
 
@@ -350,7 +349,7 @@ class Exchange implements ResponseSink {
   }
 
   onTimeout(): void {
-    this.#fail(this.#timeoutError());
+    this.#fail(this.#transport.timeoutError(this.#idleMs));
   }
 
   #streamBody(): Readable {
