@@ -2,22 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EngineStreamError } from '../../src/errors.ts';
 import { demuxFrames, frameMultiplexed, type LogFrame } from '../../src/streams/demux.ts';
-
-/** A body yielding `chunks`; `closed` becomes true when its finally runs (return() or end). */
-function source(chunks: Iterable<Uint8Array>): {
-  body: AsyncIterable<Uint8Array>;
-  state: { closed: boolean };
-} {
-  const state = { closed: false };
-  async function* body(): AsyncGenerator<Uint8Array> {
-    try {
-      for (const chunk of chunks) yield chunk;
-    } finally {
-      state.closed = true;
-    }
-  }
-  return { body: body(), state };
-}
+import { chunkSource } from './chunk-source.ts';
 
 async function collect(body: AsyncIterable<Uint8Array>, format: 'multiplexed' | 'raw' = 'multiplexed') {
   const out: { stream: LogFrame['stream']; text: string }[] = [];
@@ -70,18 +55,18 @@ test('frameMultiplexed writes the 8-byte header: type, 3 zero bytes, uint32 big-
 });
 
 test('a multiplexed stream in one chunk: stdout, stderr, stdin→stdout, empty payloads yield nothing', async () => {
-  assert.deepEqual(await collect(source([stream]).body), expected);
+  assert.deepEqual(await collect(chunkSource([stream]).body), expected);
 });
 
 test('frames split at every byte boundary decode the same', async () => {
   for (let i = 0; i <= stream.length; i++) {
-    const frames = await collect(source([stream.subarray(0, i), stream.subarray(i)]).body);
+    const frames = await collect(chunkSource([stream.subarray(0, i), stream.subarray(i)]).body);
     assert.deepEqual(frames, expected, `split at byte ${i}`);
   }
 });
 
 test('frames fed one byte at a time decode the same', async () => {
-  assert.deepEqual(await collect(source(chunked(stream, 1)).body), expected);
+  assert.deepEqual(await collect(chunkSource(chunked(stream, 1)).body), expected);
 });
 
 test('frames split at every pair of boundaries (three chunks) decode the same', async () => {
@@ -99,7 +84,7 @@ test('frames split at every pair of boundaries (three chunks) decode the same', 
   for (let i = 0; i <= prefix.length; i++) {
     for (let j = i; j <= prefix.length; j++) {
       const chunks = [prefix.subarray(0, i), prefix.subarray(i, j), prefix.subarray(j)];
-      assert.deepEqual(await collect(source(chunks).body), wantPrefix, `split at ${i} and ${j}`);
+      assert.deepEqual(await collect(chunkSource(chunks).body), wantPrefix, `split at ${i} and ${j}`);
     }
   }
 });
@@ -110,7 +95,7 @@ test('a frame inside one chunk is a zero-copy view of it', async () => {
     frameMultiplexed(2, Buffer.from('de')),
   ]);
   const frames: LogFrame[] = [];
-  for await (const frame of demuxFrames(source([chunk]).body, 'multiplexed')) frames.push(frame);
+  for await (const frame of demuxFrames(chunkSource([chunk]).body, 'multiplexed')) frames.push(frame);
   assert.equal(frames.length, 2);
   for (const frame of frames) assert.equal(frame.data.buffer, chunk.buffer, 'shares the chunk memory');
   assert.equal(frames[0]?.data.byteOffset, chunk.byteOffset + 8);
@@ -119,7 +104,7 @@ test('a frame inside one chunk is a zero-copy view of it', async () => {
 
 test('plain Uint8Array chunks (not Buffers) are accepted', async () => {
   const bytes = new Uint8Array(frameMultiplexed(1, Buffer.from('ok')));
-  assert.deepEqual(await collect(source([bytes.subarray(0, 5), bytes.subarray(5)]).body), [
+  assert.deepEqual(await collect(chunkSource([bytes.subarray(0, 5), bytes.subarray(5)]).body), [
     { stream: 'stdout', text: 'ok' },
   ]);
 });
@@ -134,7 +119,7 @@ test('a systemerr frame (type 3) throws STREAM_ERROR with the daemon text, even 
     const seen: string[] = [];
     const err = await rejection(
       (async () => {
-        for await (const frame of demuxFrames(source(chunks).body, 'multiplexed'))
+        for await (const frame of demuxFrames(chunkSource(chunks).body, 'multiplexed'))
           seen.push(frame.data.toString());
       })(),
     );
@@ -146,11 +131,11 @@ test('a systemerr frame (type 3) throws STREAM_ERROR with the daemon text, even 
 
 test('an unknown frame type throws STREAM_PROTOCOL naming the byte', async () => {
   // What a TTY stream read as multiplexed looks like: text where the header should be.
-  const err = await rejection(collect(source([Buffer.from('{"not":"a frame"}')]).body));
+  const err = await rejection(collect(chunkSource([Buffer.from('{"not":"a frame"}')]).body));
   assert.equal(err.code, 'STREAM_PROTOCOL');
   assert.match(err.message, /0x7b/);
   const err2 = await rejection(
-    collect(source([Buffer.from([9, 0, 0]), Buffer.from([0, 0, 0, 0, 1, 0x41])]).body),
+    collect(chunkSource([Buffer.from([9, 0, 0]), Buffer.from([0, 0, 0, 0, 1, 0x41])]).body),
   );
   assert.equal(err2.code, 'STREAM_PROTOCOL');
   assert.match(err2.message, /0x09/);
@@ -158,12 +143,12 @@ test('an unknown frame type throws STREAM_PROTOCOL naming the byte', async () =>
 
 test('a stream ending inside a frame throws STREAM_PROTOCOL with how much arrived', async () => {
   const frame = frameMultiplexed(1, Buffer.from('hello'));
-  const midPayload = await rejection(collect(source([frame.subarray(0, 10)]).body));
+  const midPayload = await rejection(collect(chunkSource([frame.subarray(0, 10)]).body));
   assert.equal(midPayload.code, 'STREAM_PROTOCOL');
   assert.equal(midPayload.message, 'stream ended inside a frame: got 10 of 13 bytes');
-  const midHeader = await rejection(collect(source([frame, frame.subarray(0, 3)]).body));
+  const midHeader = await rejection(collect(chunkSource([frame, frame.subarray(0, 3)]).body));
   assert.equal(midHeader.message, 'stream ended inside a frame: got 3 of 8 bytes');
-  const afterHeader = await rejection(collect(source([frame.subarray(0, 8)]).body));
+  const afterHeader = await rejection(collect(chunkSource([frame.subarray(0, 8)]).body));
   assert.equal(afterHeader.message, 'stream ended inside a frame: got 8 of 13 bytes');
 });
 
@@ -197,7 +182,7 @@ test('breaking out early closes the source', async () => {
 });
 
 test('an error thrown by the consumer also closes the source', async () => {
-  const { body, state } = source([
+  const { body, state } = chunkSource([
     frameMultiplexed(1, Buffer.from('a')),
     frameMultiplexed(1, Buffer.from('b')),
   ]);
@@ -211,7 +196,7 @@ test('raw streams pass each non-empty chunk through as a console frame, without 
   const a = Buffer.from('\u001b[32mcolour\u001b[0m\r\n');
   const b = Buffer.from([1, 0, 0, 0, 0, 0, 0, 1]); // looks like a header, but raw is raw
   const frames: LogFrame[] = [];
-  for await (const frame of demuxFrames(source([a, Buffer.alloc(0), b]).body, 'raw')) frames.push(frame);
+  for await (const frame of demuxFrames(chunkSource([a, Buffer.alloc(0), b]).body, 'raw')) frames.push(frame);
   assert.equal(frames.length, 2);
   assert.equal(frames[0]?.stream, 'console');
   assert.equal(frames[0]?.data, a, 'the very same Buffer');
@@ -227,7 +212,7 @@ test('linear: 50,000 one-byte frames fed one byte at a time', async () => {
     body[i * 9 + 8] = i & 0xff;
   }
   let frames = 0;
-  for await (const frame of demuxFrames(source(chunked(body, 1)).body, 'multiplexed')) {
+  for await (const frame of demuxFrames(chunkSource(chunked(body, 1)).body, 'multiplexed')) {
     assert.equal(frame.stream, frames % 2 === 0 ? 'stdout' : 'stderr');
     assert.equal(frame.data[0], frames & 0xff);
     frames++;
@@ -250,7 +235,7 @@ test('linear: each payload byte is copied at most once, counted through Buffer.c
   let frames: LogFrame[];
   try {
     frames = [];
-    for await (const frame of demuxFrames(source(chunked(body, 1024)).body, 'multiplexed'))
+    for await (const frame of demuxFrames(chunkSource(chunked(body, 1024)).body, 'multiplexed'))
       frames.push(frame);
   } finally {
     Buffer.concat = concat;
@@ -273,7 +258,7 @@ test('a 64 MiB stream in 64 KiB chunks decodes every byte, with frames straddlin
   const body = Buffer.concat(frames);
   let count = 0;
   let bytes = 0;
-  for await (const frame of demuxFrames(source(chunked(body, 64 * 1024)).body, 'multiplexed')) {
+  for await (const frame of demuxFrames(chunkSource(chunked(body, 64 * 1024)).body, 'multiplexed')) {
     assert.equal(frame.data.length, frameSize);
     assert.equal(frame.stream, count % 3 === 2 ? 'stderr' : 'stdout');
     // The first and last bytes carry the frame number: no byte lost or shifted.

@@ -2,25 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EngineStreamError } from '../../src/errors.ts';
 import { parseJsonValues } from '../../src/streams/json-values.ts';
-
-function source(chunks: Iterable<Uint8Array>): {
-  body: AsyncIterable<Uint8Array>;
-  state: { closed: boolean };
-} {
-  const state = { closed: false };
-  async function* body(): AsyncGenerator<Uint8Array> {
-    try {
-      for (const chunk of chunks) yield chunk;
-    } finally {
-      state.closed = true;
-    }
-  }
-  return { body: body(), state };
-}
+import { chunkSource } from './chunk-source.ts';
 
 async function parseAll(chunks: Iterable<Uint8Array>): Promise<unknown[]> {
   const values: unknown[] = [];
-  for await (const value of parseJsonValues(source(chunks).body)) values.push(value);
+  for await (const value of parseJsonValues(chunkSource(chunks).body)) values.push(value);
   return values;
 }
 
@@ -125,7 +111,9 @@ test('malformed JSON throws STREAM_PROTOCOL after the good values before it', as
   const seen: unknown[] = [];
   const err = await rejection(
     (async () => {
-      for await (const value of parseJsonValues(source([Buffer.from('{"a":1}\r\n{"b":}\r\n{"c":3}')]).body)) {
+      for await (const value of parseJsonValues(
+        chunkSource([Buffer.from('{"a":1}\r\n{"b":}\r\n{"c":3}')]).body,
+      )) {
         seen.push(value);
       }
     })(),
@@ -157,7 +145,7 @@ test('the error quotes only the first 80 characters of the bad value', async () 
 });
 
 test('breaking out early closes the source', async () => {
-  const { body, state } = source([Buffer.from('{"n":1}{"n":2}'), Buffer.from('{"n":3}')]);
+  const { body, state } = chunkSource([Buffer.from('{"n":1}{"n":2}'), Buffer.from('{"n":3}')]);
   for await (const value of parseJsonValues(body)) {
     assert.deepEqual(value, { n: 1 });
     break;
@@ -188,7 +176,7 @@ test('linear: one 1 MiB value in 16-byte chunks is copied once, counted through 
 test('linear: 20,000 small values in 1-byte chunks, and 8 MiB of messages in 64 KiB chunks', async () => {
   const small = Buffer.from(Array.from({ length: 20_000 }, (_, i) => `{"i":${i % 10}}`).join(''));
   let n = 0;
-  for await (const value of parseJsonValues(source(chunked(small, 1)).body)) {
+  for await (const value of parseJsonValues(chunkSource(chunked(small, 1)).body)) {
     assert.deepEqual(value, { i: n % 10 });
     n++;
   }
@@ -204,7 +192,7 @@ test('linear: 20,000 small values in 1-byte chunks, and 8 MiB of messages in 64 
   }
   const big = Buffer.from(lines.join(''));
   let count = 0;
-  for await (const value of parseJsonValues(source(chunked(big, 64 * 1024)).body)) {
+  for await (const value of parseJsonValues(chunkSource(chunked(big, 64 * 1024)).body)) {
     const m = value as { progressDetail: { current: number }; id: string };
     assert.equal(m.progressDetail.current, count);
     assert.equal(m.id, `é${count}`);
