@@ -117,6 +117,8 @@ interface SchemaQuirk {
   readonly at: string;
   readonly nullable?: true;
   readonly ref?: string;
+  /** Values engines send that the spec's enum does not list (added to it). */
+  readonly enumExtra?: readonly string[];
   readonly why: string;
 }
 const SCHEMA_QUIRKS: readonly SchemaQuirk[] = [
@@ -127,6 +129,8 @@ const SCHEMA_QUIRKS: readonly SchemaQuirk[] = [
   { at: 'VolumesDiskUsage.Items.[]', ref: 'Volume', why: 'untyped, x-go-type volume.Volume only' },
   { at: 'BuildCacheDiskUsage.Items.[]', ref: 'BuildCache', why: 'untyped, x-go-type build.CacheRecord only' },
   { at: 'NetworkInspect.Services.{}', ref: 'ServiceInfo', why: 'untyped, x-go-type ServiceInfo only' },
+  { at: 'ContainerState.Status', enumExtra: ['stopping'], why: 'Podman: while a stop is under way' },
+  { at: 'ContainerSummary.State', enumExtra: ['stopping'], why: 'Podman: while a stop is under way' },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -202,7 +206,7 @@ function checkQuirkKeys(endpoints: Map<string, Endpoint>): void {
 }
 
 function applySchemaQuirks(definitions: Record<string, Schema>): void {
-  for (const { at, nullable, ref } of SCHEMA_QUIRKS) {
+  for (const { at, nullable, ref, enumExtra } of SCHEMA_QUIRKS) {
     const [name = '', ...steps] = at.split('.');
     let node = definitions[name];
     for (const step of steps) {
@@ -210,9 +214,11 @@ function applySchemaQuirks(definitions: Record<string, Schema>): void {
         step === '{}' ? node?.additionalProperties : step === '[]' ? node?.items : node?.properties?.[step];
       node = typeof next === 'object' ? next : undefined;
     }
-    if (!node || (ref && !definitions[ref])) throw new Error(`schema quirk ${at}: no such place in the spec`);
+    if (!node || (ref && !definitions[ref]) || (enumExtra && !node.enum))
+      throw new Error(`schema quirk ${at}: no such place in the spec`);
     if (nullable) node['x-nullable'] = true;
     if (ref) node.$ref = `#/definitions/${ref}`;
+    if (enumExtra) node.enum = [...new Set([...(node.enum ?? []), ...enumExtra])];
   }
 }
 

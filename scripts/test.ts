@@ -1,19 +1,24 @@
 /**
  * `npm test`: static checks, then every test file against a real Docker Engine provided by the
- * harness (test/harness), which is torn down afterwards whatever happened.
+ * harness (test/harness), then the integration tests again against Podman's Docker-compatible API
+ * (the Podman pass); the harness is torn down afterwards whatever happened.
  *
- *   node scripts/test.ts [--no-static] [--only <glob-or-path>]...
+ *   node scripts/test.ts [--no-static] [--only <glob-or-path>]... [--engine docker|podman]
  *
  * --no-static   skip the generator check, biome and tsc
  * --only        run only the test files matching a path (file or directory) or a glob such as
  *               'packages/engine/test/integration/*.test.ts'; may be repeated
+ * --engine      run only the Docker pass, or only the Podman pass (default: both)
+ *
+ * GANTRY_TEST_PODMAN=skip leaves the Podman pass out, said so in the summary; without it a Podman that
+ * cannot be installed or started fails the run.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { onInterrupt, setup, teardown } from '../test/harness/index.ts';
+import { onInterrupt, setup, setupPodman, teardown } from '../test/harness/index.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 const TEST_TIMEOUT_MS = 120_000;
@@ -22,8 +27,14 @@ const { values: options } = parseArgs({
   options: {
     'no-static': { type: 'boolean', default: false },
     only: { type: 'string', multiple: true, default: [] },
+    engine: { type: 'string' },
   },
 });
+if (options.engine !== undefined && !['docker', 'podman'].includes(options.engine)) {
+  console.error(`[test] --engine is docker or podman (default: both), not ${options.engine}`);
+  process.exit(1);
+}
+const PODMAN_OPT_OUT = process.env.GANTRY_TEST_PODMAN === 'skip';
 
 const timings: string[] = [];
 const started = Date.now();
@@ -110,9 +121,13 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-/** Harness up, `node --test` over the files, harness down — also when setup or the tests fail. */
+/**
+ * Harness up, `node --test` over the files (Docker pass), then the integration files against Podman
+ * (Podman pass), harness down — also when setup or the tests fail.
+ */
 async function runTests(testFiles: string[]): Promise<number> {
   let since = Date.now();
+  const podmanFiles = testFiles.filter((file) => file.includes('/test/integration/'));
   try {
     heading('harness: provisioning the engine, registry and TLS daemon');
     const env = await setup().catch((err: unknown) => {
@@ -121,16 +136,43 @@ async function runTests(testFiles: string[]): Promise<number> {
     });
     if (!env) return 1;
     timings.push(`harness setup ${seconds(since)}`);
-    since = Date.now();
-    heading(`tests: ${testFiles.length} file(s)`);
-    const code = await nodeTest(testFiles, env);
-    timings.push(`tests ${code === 0 ? 'passed' : `FAILED (exit ${code})`} in ${seconds(since)}`);
+    let code = 0;
+    if (options.engine !== 'podman') {
+      since = Date.now();
+      heading(`tests against Docker: ${testFiles.length} file(s)`);
+      code = await nodeTest(testFiles, env);
+      timings.push(`Docker pass ${code === 0 ? 'passed' : `FAILED (exit ${code})`} in ${seconds(since)}`);
+    }
+    if (options.engine === 'docker') return code;
+    if (podmanFiles.length === 0) timings.push('Podman pass: no integration test file selected');
+    else if (PODMAN_OPT_OUT) timings.push('Podman pass SKIPPED (GANTRY_TEST_PODMAN=skip)');
+    else code = (await podmanPass(podmanFiles, env)) || code;
     return code;
   } finally {
     since = Date.now();
     await teardown();
     timings.push(`teardown ${seconds(since)}`);
   }
+}
+
+/** The integration tests once more, with DOCKER_HOST on the run's Podman and GANTRY_TEST_ENGINE=podman. */
+async function podmanPass(files: string[], env: Record<string, string>): Promise<number> {
+  let since = Date.now();
+  heading('harness: provisioning Podman (its Docker-compatible API)');
+  const podmanEnv = await setupPodman().catch((err: unknown) => {
+    console.error(
+      `[test] Podman setup FAILED: ${err instanceof Error ? err.message : String(err)}\n` +
+        '[test] the Podman pass is part of npm test; set GANTRY_TEST_PODMAN=skip to leave it out knowingly',
+    );
+    timings.push('Podman setup FAILED');
+  });
+  if (!podmanEnv) return 1;
+  timings.push(`Podman setup ${seconds(since)}`);
+  since = Date.now();
+  heading(`tests against Podman (${podmanEnv.DOCKER_HOST}): ${files.length} integration file(s)`);
+  const code = await nodeTest(files, { ...env, ...podmanEnv });
+  timings.push(`Podman pass ${code === 0 ? 'passed' : `FAILED (exit ${code})`} in ${seconds(since)}`);
+  return code;
 }
 
 function nodeTest(testFiles: string[], env: Record<string, string>): Promise<number> {

@@ -110,10 +110,15 @@ export function freePort(): Promise<number> {
  * runner, whose handler then stops these in order, instead of killing dockerd mid-flight. Its output
  * goes to `logFile`; the caller records the pid in a state file so even a later run can stop it.
  */
-export function spawnDetached(command: string, args: readonly string[], logFile: string): number {
+export function spawnDetached(
+  command: string,
+  args: readonly string[],
+  logFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+): number {
   const log = openSync(logFile, 'a');
   try {
-    const child = spawn(command, args, { detached: true, stdio: ['ignore', log, log] });
+    const child = spawn(command, args, { detached: true, env, stdio: ['ignore', log, log] });
     child.on('error', () => {}); // surfaced by the caller's readiness check and the log
     child.unref();
     if (child.pid === undefined) throw new Error(`could not start ${command}`);

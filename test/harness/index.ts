@@ -1,16 +1,21 @@
 /**
  * The real-engine test harness: `setup()` provides an engine, the tools, TLS material, a mutual-TLS
- * daemon, the test image and a registry, and returns the environment for the tests; `teardown()`
+ * daemon, the test image, a registry and an sshd, and returns the environment for the tests; `setupPodman()`
+ * then adds a Podman of the run's own (same test image, same registry) for the Podman pass; `teardown()`
  * removes what the tests left (labelled `io.gantry.test`) and stops every process setup started.
  * Teardown also runs on SIGINT / SIGTERM, and a run killed outright is cleaned up by the next one.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { leaveSwarmIfTestsInitialisedIt, removeLabelled } from './cleanup.ts';
 import { ensureEngine, ensureTools } from './engine.ts';
 import { isRunning, stopProcess } from './exec.ts';
 import { ensureTestImage } from './image.ts';
 import { say } from './log.ts';
-import { type SlotPaths, TEST_IMAGE, TEST_LABEL } from './paths.ts';
-import { pushTestImage, startRegistry, stopRegistry } from './registry.ts';
+import { type SlotPaths, TEST_IMAGE, TEST_LABEL, WORK_DIR } from './paths.ts';
+import { registryForPodman, startPodman, stopPodman } from './podman.ts';
+import { pullTestImage, pushTestImage, type RegistryInfo, startRegistry, stopRegistry } from './registry.ts';
+import { SSH_ALIAS, startSshd, stopSshd } from './sshd.ts';
 import {
   acquireSlot,
   otherLiveRuns,
@@ -27,6 +32,8 @@ import { startTlsDaemon, stopTlsDaemon } from './tls-daemon.ts';
 export { markSwarmInitialisedByTests } from './cleanup.ts';
 
 let slot: Slot | undefined;
+/** The run's registry, which the Podman pass uses too. */
+let runRegistry: RegistryInfo | undefined;
 let teardownOnce: Promise<void> | undefined;
 /** Settles when setup does: a signal during setup waits for the current step, then tears down. */
 let setupSettled: Promise<unknown> = Promise.resolve();
@@ -78,10 +85,22 @@ async function provide(): Promise<Record<string, string>> {
   });
   checkpoint();
   await pushTestImage(engine.dockerHost, registry);
+  runRegistry = registry;
+  checkpoint();
+  const sshd = await startSshd(paths, engine.dockerHost, (pid) => {
+    state.sshdPid = pid;
+    save();
+  });
   say('ready');
+  // An empty docker config: the SDK reads registry credentials from it, and a developer's own
+  // (a credsStore, a login) must not change what the tests see.
+  const dockerConfig = join(WORK_DIR, 'docker-config-empty');
+  mkdirSync(dockerConfig, { recursive: true });
 
   return {
     DOCKER_HOST: engine.dockerHost,
+    DOCKER_CONFIG: dockerConfig,
+    GANTRY_TEST_ENGINE: 'docker',
     GANTRY_TEST_LABEL: TEST_LABEL,
     GANTRY_TEST_IMAGE: TEST_IMAGE,
     GANTRY_TEST_TLS_HOST: tlsHost,
@@ -90,6 +109,43 @@ async function provide(): Promise<Record<string, string>> {
     GANTRY_TEST_REGISTRY: registry.host,
     GANTRY_TEST_REGISTRY_USER: registry.user,
     GANTRY_TEST_REGISTRY_PASSWORD: registry.password,
+    GANTRY_TEST_REGISTRY_IMAGE: registry.image,
+    ...(sshd && {
+      GANTRY_TEST_SSH_HOST: sshd.host,
+      GANTRY_TEST_SSH_CONFIG: sshd.config,
+      GANTRY_TEST_SSH_ALIAS: SSH_ALIAS,
+      GANTRY_TEST_SSH_IDENTITY: sshd.identity,
+      GANTRY_TEST_SSH_IDENTITY_NO_DOCKER: sshd.identityNoDocker,
+      GANTRY_TEST_SSH_KNOWN_HOSTS: sshd.knownHosts,
+    }),
+  };
+}
+
+/**
+ * After `setup()`: starts the run's Podman, pulls the test image into it from the registry and
+ * returns what changes in the tests' environment for the Podman pass. Teardown stops and resets it.
+ */
+export function setupPodman(): Promise<Record<string, string>> {
+  const provided = providePodman();
+  setupSettled = provided.catch(() => {});
+  return provided;
+}
+
+async function providePodman(): Promise<Record<string, string>> {
+  if (!slot || !runRegistry) throw new Error('setupPodman() needs a finished setup()');
+  const { paths, state } = slot;
+  const registry = registryForPodman(runRegistry);
+  const podman = await startPodman(paths, [registry.host, runRegistry.host], (pid) => {
+    state.podmanPid = pid;
+    writeRunState(paths, state);
+  });
+  checkpoint();
+  await pullTestImage(podman.dockerHost, registry);
+  say(`Podman ${podman.version} ready`);
+  return {
+    DOCKER_HOST: podman.dockerHost,
+    GANTRY_TEST_ENGINE: 'podman',
+    GANTRY_TEST_REGISTRY: registry.host,
     GANTRY_TEST_REGISTRY_IMAGE: registry.image,
   };
 }
@@ -109,8 +165,10 @@ async function runTeardown(): Promise<void> {
   say('teardown done');
 }
 
-/** This run's own resources: its second dockerd and its registry. */
+/** This run's own resources: its Podman, its sshd, its second dockerd and its registry. */
 async function tearDownRun(paths: SlotPaths, state: RunState): Promise<void> {
+  await attempt('stop and reset Podman', () => stopPodman(paths, state.podmanPid));
+  await attempt('stop sshd', () => stopSshd(paths, state.sshdPid));
   const daemon = state.tlsDaemon;
   if (daemon) await attempt('sweep the second dockerd', () => removeLabelled(daemon.dockerHost));
   await attempt('stop the registry', () => stopRegistry(paths, state.registryPid));

@@ -42,6 +42,12 @@ export interface SlotPaths {
   /** Where the second dockerd allocates user-defined networks, apart from the first engine's pools. */
   dockerd2AddressPool: string;
   containerdNamespace: string;
+  /** The run's Podman: configuration, storage (graph root), socket and logs. */
+  podmanDir: string;
+  /** Podman's run root and libpod tmp dir (conmon sockets, locks): short, like the exec root above. */
+  podmanRunRoot: string;
+  /** The run's sshd: host key, client key, configs, known_hosts, log. */
+  sshDir: string;
 }
 
 export const MAX_SLOTS = 16;
@@ -58,5 +64,8 @@ export function slotPaths(slot: number): SlotPaths {
     bridgeAddress: `10.213.${slot}.1/24`,
     dockerd2AddressPool: `base=10.214.${slot * 16}.0/20,size=24`,
     containerdNamespace: `gantry-test-d2${suffix}`,
+    podmanDir: join(WORK_DIR, `podman${suffix}`),
+    podmanRunRoot: `/run/gantry-test-podman${suffix}`,
+    sshDir: join(WORK_DIR, `ssh${suffix}`),
   };
 }

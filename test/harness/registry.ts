@@ -67,22 +67,50 @@ export async function stopRegistry(paths: SlotPaths, pid: number | undefined): P
 }
 
 /**
- * Pushes the test image to the registry through `dockerHost`, logged in with a throwaway DOCKER_CONFIG
- * (the user's credentials stay untouched), then drops the local registry tag so tests pull for real.
+ * Pushes the test image to the registry through `dockerHost`, then drops the local registry tag so
+ * tests pull for real.
  */
-export async function pushTestImage(dockerHost: string, registry: RegistryInfo): Promise<void> {
+export function pushTestImage(dockerHost: string, registry: RegistryInfo): Promise<void> {
+  say(`pushing ${registry.image}`);
+  return loggedIn(dockerHost, registry, async (env) => {
+    try {
+      await run('docker', ['tag', TEST_IMAGE, registry.image], { env });
+      await run('docker', ['push', registry.image], { env });
+    } finally {
+      await run('docker', ['rmi', registry.image], { env }).catch(() => {});
+    }
+  });
+}
+
+/**
+ * Gives `dockerHost` the test image by pulling it from the registry (the very image pushed there, so
+ * the same image id as on the first engine), tagged `gantry-test/busybox:latest`, without the
+ * registry tag.
+ */
+export function pullTestImage(dockerHost: string, registry: RegistryInfo): Promise<void> {
+  say(`pulling ${registry.image} into ${dockerHost} as ${TEST_IMAGE}`);
+  return loggedIn(dockerHost, registry, async (env) => {
+    await run('docker', ['pull', registry.image], { env });
+    await run('docker', ['tag', registry.image, TEST_IMAGE], { env });
+    await run('docker', ['rmi', registry.image], { env });
+  });
+}
+
+/** `steps` with a docker CLI logged in through a throwaway DOCKER_CONFIG: the user's stays untouched. */
+async function loggedIn(
+  dockerHost: string,
+  registry: RegistryInfo,
+  steps: (env: NodeJS.ProcessEnv) => Promise<void>,
+): Promise<void> {
   const config = mkdtempSync(join(WORK_DIR, 'docker-config-'));
   const env = dockerCliEnv(dockerHost, { DOCKER_CONFIG: config });
   try {
-    say(`pushing ${registry.image}`);
     await run('docker', ['login', '--username', registry.user, '--password-stdin', registry.host], {
       env,
       input: registry.password,
     });
-    await run('docker', ['tag', TEST_IMAGE, registry.image], { env });
-    await run('docker', ['push', registry.image], { env });
+    await steps(env);
   } finally {
-    await run('docker', ['rmi', registry.image], { env }).catch(() => {});
     rmSync(config, { recursive: true, force: true });
   }
 }

@@ -40,6 +40,10 @@ export interface RunState {
   engines: string[];
   registryPid?: number;
   tlsDaemon?: TlsDaemonRecord;
+  /** The run's `podman system service`, when the Podman pass provisioned one. */
+  podmanPid?: number;
+  /** The run's sshd for the ssh:// tests. */
+  sshdPid?: number;
 }
 
 export function readGlobalState(): GlobalState {

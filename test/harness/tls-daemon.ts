@@ -161,7 +161,7 @@ async function killProcessesUsing(execRoot: string): Promise<void> {
 }
 
 /** Mounts dockerd left under its roots (netns bind mounts, overlay layers), deepest first. */
-async function unmountUnder(roots: string[]): Promise<void> {
+export async function unmountUnder(roots: string[]): Promise<void> {
   const mountPoints = readFileSync('/proc/self/mountinfo', 'utf8')
     .split('\n')
     .map((line) => line.split(' ')[4])

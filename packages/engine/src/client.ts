@@ -1,4 +1,7 @@
 import { type ConnectOptions, EngineCore } from './core.ts';
+import { type CopyFrom, type CopyTo, copyWith } from './helpers/copy.ts';
+import { type ExecRun, execRunWith } from './helpers/exec-run.ts';
+import { type ContainerRun, runWith } from './helpers/run.ts';
 import { Configs } from './resources/configs.ts';
 import { Containers } from './resources/containers.ts';
 import { Distribution } from './resources/distribution.ts';
@@ -45,6 +48,42 @@ export class DockerClient {
   readonly configs: Configs;
   readonly plugins: Plugins;
   readonly session: Session;
+  /**
+   * `docker run`: pull if missing, create, start, wait, collect output (see {@link ContainerRun}).
+   *
+   * @example
+   * ```ts
+   * const { exitCode, stdout } = await docker.run('busybox', 'echo hi', { remove: true });
+   * ```
+   */
+  readonly run: ContainerRun;
+  /**
+   * `docker exec` with docker-py's `exec_run` options; the result follows the mode (see {@link ExecRun}).
+   *
+   * @example
+   * ```ts
+   * const { exitCode, output } = await docker.execRun('web', 'cat /etc/hostname');
+   * ```
+   */
+  readonly execRun: ExecRun;
+  /**
+   * Copies bytes or a local file into a container (see {@link CopyTo}).
+   *
+   * @example
+   * ```ts
+   * await docker.copyTo('web', '/tmp/hello.txt', Buffer.from('hello\n'));
+   * ```
+   */
+  readonly copyTo: CopyTo;
+  /**
+   * Reads one file out of a container (see {@link CopyFrom}).
+   *
+   * @example
+   * ```ts
+   * const { data } = await docker.copyFrom('web', '/tmp/hello.txt');
+   * ```
+   */
+  readonly copyFrom: CopyFrom;
   readonly #core: EngineCore;
 
   constructor(options: ConnectOptions = {}) {
@@ -65,6 +104,9 @@ export class DockerClient {
     this.configs = new Configs(core);
     this.plugins = new Plugins(core);
     this.session = new Session(core);
+    this.run = runWith(this.containers, this.images);
+    this.execRun = execRunWith(this.exec);
+    ({ copyTo: this.copyTo, copyFrom: this.copyFrom } = copyWith(this.containers));
   }
 
   /** Where this client connects, resolved from options and the environment. */

@@ -1,3 +1,4 @@
+import { type CredentialSource, CredentialStore } from './credentials.ts';
 import { abortError, EngineError, EngineVersionError } from './errors.ts';
 import { type OperationId, type OperationSpec, operations } from './generated/operations.ts';
 import { type Endpoint, type EndpointOptions, resolveEndpoint } from './transport/endpoint.ts';
@@ -10,6 +11,8 @@ import {
   type RequestBody,
   type Timeouts,
 } from './transport/http.ts';
+import { createDialer, type Dialer } from './transport/socket.ts';
+import type { SshOptions } from './transport/ssh.ts';
 import {
   compareVersions,
   MAX_API_VERSION,
@@ -31,6 +34,8 @@ import {
  *   apiVersion: '1.43', // pinned: no negotiation ping
  *   timeouts: { connect: 5_000 }, // ms
  * });
+ * const remote = connect({ host: 'ssh://deploy@build-box', ssh: { configFile: '/etc/gantry/ssh_config' } });
+ * const staging = connect({ context: 'staging' }); // as `docker --context staging`
  * ```
  */
 export interface ConnectOptions extends EndpointOptions {
@@ -41,6 +46,14 @@ export interface ConnectOptions extends EndpointOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** Environment to read `DOCKER_*` from (default `process.env`). */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** How `ssh://` hosts are reached: ssh config file, ssh program. */
+  readonly ssh?: SshOptions;
+  /**
+   * Registry credentials for pulls, pushes and logins given no `auth`: by default a
+   * {@link CredentialStore} over the docker CLI's `config.json` (`DOCKER_CONFIG` and `HOME` from
+   * `env`), another {@link CredentialSource}, or `false` to never look any up (anonymous).
+   */
+  readonly credentials?: CredentialSource | false;
 }
 
 /**
@@ -77,6 +90,9 @@ export interface OperationInput extends CallOptions {
  */
 export class EngineCore {
   readonly endpoint: Endpoint;
+  /** Where calls without `auth` get registry credentials; undefined: anonymous. */
+  readonly credentials: CredentialSource | undefined;
+  readonly #dialer: Dialer;
   readonly #transport: HttpTransport;
   readonly #negotiator: VersionNegotiator;
   readonly #headers: Readonly<Record<string, string>>;
@@ -85,9 +101,13 @@ export class EngineCore {
   constructor(options: ConnectOptions = {}) {
     const env = options.env ?? process.env;
     this.endpoint = resolveEndpoint(options, env);
+    // Nothing is read here: the store looks a registry up on its first use.
+    this.credentials =
+      options.credentials === false ? undefined : (options.credentials ?? new CredentialStore({ env }));
     this.#connectTimeout = options.timeouts?.connect ?? 10_000;
     this.#headers = { 'User-Agent': 'gantry-engine/0.1', ...options.headers };
-    this.#transport = new HttpTransport(this.endpoint, options.timeouts, this.#headers);
+    this.#dialer = createDialer(this.endpoint, options.ssh);
+    this.#transport = new HttpTransport(this.#dialer, options.timeouts, this.#headers);
     const pinned = options.apiVersion
       ? parsePinnedVersion(options.apiVersion, 'apiVersion')
       : env.DOCKER_API_VERSION
@@ -178,7 +198,7 @@ export class EngineCore {
     const version = await this.apiVersion(input.signal);
     this.#checkVersion(spec, input, version);
     const { headers } = this.#prepareBody({ ...input, body: undefined });
-    return hijack(this.endpoint, this.#connectTimeout, {
+    return hijack(this.#dialer, this.#connectTimeout, {
       method: spec.method,
       path: `/v${version}${buildPath(spec, input)}`,
       headers: { ...this.#headers, ...headers },
@@ -189,9 +209,10 @@ export class EngineCore {
     });
   }
 
-  /** Closes pooled connections. Open streams end. */
-  close(): Promise<void> {
-    return this.#transport.close();
+  /** Closes pooled connections, then the ssh master connection if there is one. Open streams end. */
+  async close(): Promise<void> {
+    await this.#transport.close();
+    await this.#dialer.close();
   }
 
   /** Throws before sending when the operation or a parameter is newer than `version`. */
@@ -308,7 +329,7 @@ export function encodeQuery(spec: OperationSpec, query: QueryInput | undefined):
 }
 
 /** Lets one caller stop waiting for a shared promise without cancelling it for the others. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
   if (signal.aborted) return Promise.reject(abortError(signal));
   return new Promise<T>((resolve, reject) => {

@@ -32,6 +32,7 @@ export type EngineErrorCode =
   | 'ENGINE_UNREACHABLE'
   | 'ENGINE_TLS'
   | 'ENGINE_TIMEOUT'
+  | 'ENGINE_SSH'
   | 'API_BAD_REQUEST'
   | 'API_UNAUTHORIZED'
   | 'API_FORBIDDEN'
@@ -45,7 +46,8 @@ export type EngineErrorCode =
   | 'VERSION_UNSUPPORTED'
   | 'ABORTED'
   | 'INVALID_ARGUMENT'
-  | 'CONFIG';
+  | 'CONFIG'
+  | 'REGISTRY_UNAUTHORIZED';
 
 /**
  * Base class of every error the SDK throws.
@@ -145,6 +147,29 @@ export class EngineStreamError extends EngineError {
 }
 
 /**
+ * A build step failed (`STREAM_ERROR`): `message` is the daemon's (`The command '/bin/sh -c make'
+ * returned a non-zero code: 2`), and `log` the build output that came before it — the step lines
+ * and the failing command's own output — so `wait()` alone is enough to show what went wrong.
+ *
+ * @example
+ * ```ts
+ * import { EngineBuildError } from '@gantry/engine';
+ * try { await docker.images.build({ directory: './app' }).wait(); }
+ * catch (err) { if (err instanceof EngineBuildError) console.error(`${err.log}\n${err.message}`); }
+ * ```
+ */
+export class EngineBuildError extends EngineStreamError {
+  /** The build output before the failure (its last 64 KiB for a longer log), credentials in URLs masked. */
+  readonly log: string;
+  constructor(message: string, detail: unknown, log: string) {
+    super('STREAM_ERROR', message, detail);
+    this.name = 'EngineBuildError';
+    // Build output may print URLs with credentials (`git clone https://user:token@…`).
+    this.log = redactSecrets(log);
+  }
+}
+
+/**
  * A parameter or operation needs a newer API version than the one in use. Thrown before any
  * request is sent.
  *
@@ -166,6 +191,39 @@ export class EngineVersionError extends EngineError {
     this.name = 'EngineVersionError';
     this.required = required;
     this.negotiated = negotiated;
+  }
+}
+
+/**
+ * A registry refused a pull or push for want of valid credentials — whether the daemon said so
+ * with a status (401; Docker 20.10 sends a 500) or inside the progress stream ("unauthorized",
+ * "no basic auth credentials", "authentication required"). Configured credentials were looked up
+ * again and retried once before this is thrown. `cause` is the daemon's error as it arrived.
+ *
+ * @example
+ * ```ts
+ * import { RegistryAuthError } from '@gantry/engine';
+ * try { await docker.images.push('registry.example/team/app:1').wait(); }
+ * catch (err) {
+ *   if (err instanceof RegistryAuthError) console.error(`log in to ${err.registry} (credentials: ${err.credentials})`);
+ * }
+ * ```
+ */
+export class RegistryAuthError extends EngineError {
+  /** The registry, as its credentials are keyed: `registry.example:5000`, `https://index.docker.io/v1/`. */
+  readonly registry: string;
+  /** What was sent: `auth` given to the call, credentials from the client's credential source, or none. */
+  readonly credentials: 'explicit' | 'configured' | 'none';
+  constructor(
+    registry: string,
+    credentials: 'explicit' | 'configured' | 'none',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('REGISTRY_UNAUTHORIZED', message, options);
+    this.name = 'RegistryAuthError';
+    this.registry = registry;
+    this.credentials = credentials;
   }
 }
 

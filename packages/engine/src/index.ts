@@ -1,7 +1,24 @@
+export { type BuildContextOptions, buildContext } from './build-context.ts';
 export { connect, DockerClient } from './client.ts';
 export type { CallOptions, ConnectOptions } from './core.ts';
 export {
+  type CredentialSource,
+  CredentialStore,
+  type CredentialStoreOptions,
+  DOCKER_HUB_SERVER,
+  registryConfigFor,
+  registryKey,
+} from './credentials.ts';
+export { dockerfileImages, dockerfileRegistries } from './dockerfile.ts';
+export {
+  DockerignoreMatcher,
+  type IgnoreMatch,
+  type ParentMatch,
+  parseDockerignore,
+} from './dockerignore.ts';
+export {
   EngineApiError,
+  EngineBuildError,
   EngineConnectionError,
   EngineError,
   type EngineErrorCode,
@@ -11,9 +28,30 @@ export {
   isConflict,
   isConnectionError,
   isNotFound,
+  RegistryAuthError,
 } from './errors.ts';
 export type * from './generated/models.ts';
 export type { Filters } from './generated/operations.ts';
+export { type Command, type Environment, splitCommand } from './helpers/command.ts';
+export type {
+  CopiedFile,
+  CopyFrom,
+  CopyFromOptions,
+  CopyInput,
+  CopyTo,
+  CopyToOptions,
+} from './helpers/copy.ts';
+export type {
+  DemuxedOutput,
+  ExecRun,
+  ExecRunAnyResult,
+  ExecRunDetached,
+  ExecRunOptions,
+  ExecRunResult,
+  ExecRunSocket,
+  ExecRunStream,
+} from './helpers/exec-run.ts';
+export type { ContainerRun, PortPublish, RunDetached, RunOptions, RunResult } from './helpers/run.ts';
 export { encodeRegistryAuth, encodeRegistryConfig, type RegistryAuth } from './registry-auth.ts';
 export type {
   AttachSession,
@@ -23,6 +61,7 @@ export type {
   ContainerStopOptions,
   KillSignalOption,
   PathStat,
+  PendingWait,
   PutArchiveOptions,
   TarInput,
   Timestamp,
@@ -32,6 +71,7 @@ export {
   type BinaryInput,
   type BuildOptions,
   type BuildResult,
+  type BuildSource,
   type CommitOptions,
   type ImageReference,
   type ImportOptions,
@@ -52,6 +92,8 @@ export { blockIo, cpuPercent, memoryPercent, memoryUsage, networkIo, type StatsS
 export type { StdioSession } from './stdio.ts';
 export type { LogFrame } from './streams/demux.ts';
 export type { JsonMessage, ProgressResult, ProgressStream } from './streams/progress.ts';
+export type { EndpointSource } from './transport/context.ts';
 export { type Endpoint, resolveEndpoint, type TlsMaterial } from './transport/endpoint.ts';
 export type { Timeouts } from './transport/http.ts';
+export type { SshOptions } from './transport/ssh.ts';
 export { compareVersions, MAX_API_VERSION, MIN_API_VERSION } from './version.ts';

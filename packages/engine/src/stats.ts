@@ -14,7 +14,9 @@
 import type { ContainerStatsResponse } from './generated/models.ts';
 
 /**
- * A stats sample as the daemon sends it (`GET /containers/{id}/stats`).
+ * A stats sample as the daemon sends it (`GET /containers/{id}/stats`). Podman (4.x) names the
+ * container id `Id` where Docker sends `id`, and its `stream: false` sample has an empty
+ * `precpu_stats` (no second read), so {@link cpuPercent} is 0 there.
  *
  * @example
  * ```ts
@@ -22,7 +24,10 @@ import type { ContainerStatsResponse } from './generated/models.ts';
  * console.log(sample.memory_stats?.limit); // bytes
  * ```
  */
-export type StatsSample = ContainerStatsResponse;
+export type StatsSample = ContainerStatsResponse & {
+  /** Podman's name for `id`. */
+  Id?: string;
+};
 
 /**
  * CPU usage in percent of ONE cpu (so up to `100 × CPUs`), over the interval between the sample's

@@ -48,12 +48,13 @@ export function stdioFrames(
   send: () => Promise<HttpResponse>,
   apiVersion: () => Promise<string>,
   tty: TtyHint,
+  signal?: AbortSignal,
 ): AsyncIterable<LogFrame> {
   return lazyIterable(async () => {
     const response = await send();
     try {
       const contentType = headerValue(response.headers['content-type']);
-      return demuxFrames(response.body, await stdioFormat(contentType, await apiVersion(), tty));
+      return demuxFrames(response.body, await stdioFormat(contentType, await apiVersion(), tty), signal);
     } catch (err) {
       response.body.destroy();
       throw err;

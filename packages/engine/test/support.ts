@@ -21,6 +21,17 @@ export const TEST_LABELS: Record<string, string> = { [TEST_LABEL]: '1' };
 /** The busybox image the harness imported (`gantry-test/busybox:latest`). */
 export const TEST_IMAGE = process.env.GANTRY_TEST_IMAGE ?? 'gantry-test/busybox:latest';
 
+/** Which engine the harness pointed DOCKER_HOST at: `npm test` runs the integration tests on both. */
+export const ENGINE: 'docker' | 'podman' = process.env.GANTRY_TEST_ENGINE === 'podman' ? 'podman' : 'docker';
+
+/**
+ * A test's `skip` option: the reason (prefixed "Podman: ") in the Podman pass, false otherwise. Say
+ * what Podman lacks or does differently; docs/podman.md lists every difference with its test.
+ */
+export function skipOnPodman(reason: string): string | false {
+  return ENGINE === 'podman' ? `Podman: ${reason}` : false;
+}
+
 /** A unique, readable name for a test object: `gantry-test-<what>-<random>`. */
 export function uniqueName(what: string): string {
   return `gantry-test-${what}-${randomBytes(4).toString('hex')}`;

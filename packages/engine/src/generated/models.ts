@@ -1196,7 +1196,7 @@ export interface ContainerSummary {
   SizeRw?: number | null;
   SizeRootFs?: number | null;
   Labels?: Record<string, string>;
-  State?: 'created' | 'running' | 'paused' | 'restarting' | 'exited' | 'removing' | 'dead';
+  State?: 'created' | 'running' | 'paused' | 'restarting' | 'exited' | 'removing' | 'dead' | 'stopping';
   Status?: string;
   HostConfig?: {
     NetworkMode?: string;
@@ -1258,7 +1258,7 @@ export interface Config {
 }
 
 export interface ContainerState {
-  Status?: 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+  Status?: 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead' | 'stopping';
   Running?: boolean;
   Paused?: boolean;
   Restarting?: boolean;

@@ -1,8 +1,9 @@
 import type { Readable } from 'node:stream';
 import { buildPath, type CallOptions, type EngineCore } from '../core.ts';
-import { EngineError, EngineStreamError, EngineVersionError } from '../errors.ts';
+import { abortError, EngineError, EngineStreamError, EngineVersionError } from '../errors.ts';
 import type * as G from '../generated/operations.ts';
 import { operations } from '../generated/operations.ts';
+import type { StatsSample } from '../stats.ts';
 import { abortMapped, hijackedSession, type StdioSession, stdioFrames } from '../stdio.ts';
 import type { LogFrame } from '../streams/demux.ts';
 import { parseJsonValues } from '../streams/json-values.ts';
@@ -111,6 +112,21 @@ export type AttachSession = StdioSession & {
    */
   wait(options?: G.ContainerWaitQuery & CallOptions): Promise<{ exitCode: number }>;
 };
+
+/**
+ * A wait the daemon has registered (see {@link Containers.beginWait}).
+ *
+ * @example
+ * ```ts
+ * const pending: PendingWait = await docker.containers.beginWait(id, { condition: 'next-exit' });
+ * await docker.containers.start(id);
+ * console.log((await pending.result).StatusCode);
+ * ```
+ */
+export interface PendingWait {
+  /** Settles once the condition is met: the exit status (a non-zero code is data, not an error). */
+  readonly result: Promise<G.ContainerWaitResult>;
+}
 
 /**
  * What the daemon reports about a path inside a container (the `X-Docker-Container-Path-Stat`
@@ -285,6 +301,7 @@ export class Containers {
       () => core.send('ContainerLogs', { params: { id }, query: query(), signal }),
       () => core.apiVersion(),
       inspect,
+      signal,
     );
   }
 
@@ -334,15 +351,9 @@ export class Containers {
    * for await (const s of docker.containers.stats('web')) console.log(cpuPercent(s).toFixed(1));
    * ```
    */
-  stats(id: string, options: ContainerStatsOptions & { stream: false }): Promise<G.ContainerStatsResult>;
-  stats(
-    id: string,
-    options?: ContainerStatsOptions & { stream?: true },
-  ): AsyncIterable<G.ContainerStatsResult>;
-  stats(
-    id: string,
-    options: ContainerStatsOptions = {},
-  ): Promise<G.ContainerStatsResult> | AsyncIterable<G.ContainerStatsResult> {
+  stats(id: string, options: ContainerStatsOptions & { stream: false }): Promise<StatsSample>;
+  stats(id: string, options?: ContainerStatsOptions & { stream?: true }): AsyncIterable<StatsSample>;
+  stats(id: string, options: ContainerStatsOptions = {}): Promise<StatsSample> | AsyncIterable<StatsSample> {
     const { signal, ...query } = options;
     if (query.stream === false) return this.#core.json('ContainerStats', { params: { id }, query, signal });
     const core = this.#core;
@@ -354,7 +365,7 @@ export class Containers {
           signal,
         });
         try {
-          yield* abortMapped(parseJsonValues(response.body) as AsyncIterable<G.ContainerStatsResult>, signal);
+          yield* abortMapped(parseJsonValues(response.body) as AsyncIterable<StatsSample>, signal);
         } finally {
           response.body.destroy();
         }
@@ -599,6 +610,31 @@ export class Containers {
   }
 
   /**
+   * Starts waiting for `condition` like {@link Containers.wait}, but resolves as soon as the daemon
+   * is waiting (its answer's head has arrived), with the outcome still to come as `result`. A
+   * `start` issued after that cannot be missed, however short-lived the container — unlike a
+   * `wait()` promise taken just before `start`, whose request may reach the daemon too late for
+   * `next-exit`. Rejects with `API_NOT_FOUND` for an unknown container. Aborting `signal` closes
+   * the request; `result` then rejects with `ABORTED`.
+   *
+   * @example
+   * ```ts
+   * const { Id } = await docker.containers.create({ Image: 'busybox', Cmd: ['true'] });
+   * const pending = await docker.containers.beginWait(Id, { condition: 'next-exit' });
+   * await docker.containers.start(Id);
+   * const { StatusCode } = await pending.result; // 0, even though `true` exits at once
+   * ```
+   */
+  async beginWait(id: string, options: G.ContainerWaitQuery & CallOptions = {}): Promise<PendingWait> {
+    const { signal, ...query } = options;
+    const response = await this.#core.send('ContainerWait', { params: { id }, query, signal });
+    const result = readWaitResult(response, signal);
+    // Reported to whoever awaits `result`; nobody awaiting it must not crash the process.
+    result.catch(() => {});
+    return { result };
+  }
+
+  /**
    * Removes a container. `force` kills a running one first, `v` removes its anonymous volumes,
    * `link` removes a legacy link instead of the container.
    *
@@ -699,6 +735,31 @@ export class Containers {
   }
 }
 
+/** Reads the JSON answer of a long-polling `ContainerWait` once the daemon sends it. */
+async function readWaitResult(
+  response: HttpResponse,
+  signal: AbortSignal | undefined,
+): Promise<G.ContainerWaitResult> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of response.body as AsyncIterable<Buffer>) chunks.push(chunk);
+  } catch (err) {
+    throw signal?.aborted ? abortError(signal) : err;
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return JSON.parse(text) as G.ContainerWaitResult;
+  } catch {
+    throw new EngineError(
+      'STREAM_PROTOCOL',
+      `ContainerWait: the daemon sent invalid JSON: ${text.slice(0, 200)}`,
+    );
+  }
+}
+
+/** Go `os.ModeSymlink` in a path stat's `mode`. */
+const SYMLINK_MODE = 2 ** 27;
+
 function pathStatOf(response: HttpResponse): PathStat {
   const raw = response.headers['x-docker-container-path-stat'];
   const header = Array.isArray(raw) ? raw[0] : raw;
@@ -711,7 +772,8 @@ function pathStatOf(response: HttpResponse): PathStat {
       size: stat.size ?? 0,
       mode: stat.mode ?? 0,
       mtime: stat.mtime ?? '',
-      linkTarget: stat.linkTarget ?? '',
+      // Podman also names the path itself as the target of a file or directory: only links have one.
+      linkTarget: (stat.mode ?? 0) & SYMLINK_MODE ? (stat.linkTarget ?? '') : '',
     };
   } catch (err) {
     throw new EngineError(

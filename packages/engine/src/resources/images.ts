@@ -1,9 +1,11 @@
 import type { Readable } from 'node:stream';
-import type { CallOptions, EngineCore, OperationInput } from '../core.ts';
-import { abortError, EngineError, EngineStreamError } from '../errors.ts';
+import { buildProgressHooks, buildRequest } from '../build-request.ts';
+import { abortable, type CallOptions, type EngineCore, type OperationInput } from '../core.ts';
+import { DOCKER_HUB_SERVER, registryKey } from '../credentials.ts';
+import { abortError, EngineApiError, EngineError, EngineStreamError, RegistryAuthError } from '../errors.ts';
 import type * as G from '../generated/operations.ts';
 import { type OperationId, operations } from '../generated/operations.ts';
-import { encodeRegistryAuth, encodeRegistryConfig, type RegistryAuth } from '../registry-auth.ts';
+import { encodeRegistryAuth, type RegistryAuth } from '../registry-auth.ts';
 import { parseJsonValues } from '../streams/json-values.ts';
 import {
   type JsonMessage,
@@ -11,6 +13,7 @@ import {
   type ProgressStream,
   progressStream,
 } from '../streams/progress.ts';
+import type { HttpResponse } from '../transport/http.ts';
 
 /**
  * A body streamed to the daemon as is (a tar archive): never buffered whole by the SDK.
@@ -125,7 +128,7 @@ export interface PullOptions extends CallOptions {
   readonly tag?: string;
   /** `os[/arch[/variant]]`, e.g. `linux/arm64`, for a multi-platform image. */
   readonly platform?: string;
-  /** Credentials for the image's registry. */
+  /** Credentials for the image's registry; they replace the client's `credentials` lookup (`{}`: anonymous). */
   readonly auth?: RegistryAuth;
 }
 
@@ -191,7 +194,7 @@ export type ImportResult = ProgressResult & {
 export interface PushOptions extends CallOptions {
   /** Tag to push when `name` has none; default `latest`. Must agree with a tag in `name`. */
   readonly tag?: string;
-  /** Credentials for the registry; without them an anonymous (`{}`) auth header is sent, as the CLI does. */
+  /** Credentials for the registry; they replace the client's `credentials` lookup (`{}`: anonymous). */
   readonly auth?: RegistryAuth;
 }
 
@@ -229,21 +232,56 @@ export type LoadResult = ProgressResult & {
 };
 
 /**
- * Options of {@link Images.build}: the `/build` query plus per-registry credentials for `FROM` pulls.
+ * What {@link Images.build} builds from:
+ * - `{ directory }` — a local directory, streamed as a tar while it is walked, `.dockerignore`
+ *   applied as the docker CLI applies it (see {@link buildContext}); `gzip: true` compresses it;
+ * - `{ remote }` — a URL the daemon fetches itself: a tar (optionally compressed), a plain-text
+ *   Dockerfile, or a Git repository (`https://…/repo.git#branch:dir`; needs `git` on the daemon's
+ *   host). Nothing is uploaded;
+ * - a tar you made ({@link BinaryInput}: bytes, a `Readable`, any `AsyncIterable<Uint8Array>`),
+ *   optionally gzip/bzip2/xz-compressed, sent as is.
+ *
+ * @example
+ * ```ts
+ * await docker.images.build({ directory: './app' }, { t: 'team/app:dev' }).wait();
+ * await docker.images.build({ directory: './app', gzip: true }, { dockerfile: 'docker/Dockerfile' }).wait();
+ * await docker.images.build({ remote: 'https://example.com/context.tar.gz' }, { t: 'team/app:ci' }).wait();
+ * await docker.images.build(await readFile('context.tar')).wait();
+ * ```
+ */
+export type BuildSource =
+  | { readonly directory: string; readonly gzip?: boolean }
+  | { readonly remote: string }
+  | BinaryInput;
+
+/**
+ * Options of {@link Images.build}: the `/build` query (without `remote`: pass `{ remote }` as the
+ * source) plus per-registry credentials for the images the build pulls. Maps and lists are encoded
+ * as the daemon reads them: `buildargs`, `labels`, `cachefrom` and `outputs` as JSON, `t` and
+ * `extrahosts` as repeated parameters.
  *
  * @example
  * ```ts
  * const options: BuildOptions = {
- *   t: 'team/app:dev',
+ *   t: ['team/app:dev', 'team/app:latest'],
  *   dockerfile: 'docker/Dockerfile', // relative to the context's root
+ *   target: 'runtime', // a stage of a multi-stage Dockerfile
  *   buildargs: { NODE_VERSION: '24' },
+ *   labels: { 'org.opencontainers.image.revision': commit },
+ *   cachefrom: ['team/app:latest'], // images whose layers may serve as cache
+ *   networkmode: 'none', // for RUN steps
+ *   platform: 'linux/amd64',
  *   auth: { 'registry.example': { username: 'ci', password: token } },
  * };
- * await docker.images.build(context, options).wait();
+ * await docker.images.build({ directory: '.' }, options).wait();
  * ```
  */
-export type BuildOptions = G.ImageBuildQuery & {
-  /** Credentials by registry host (`registry.example:5000`, `https://index.docker.io/v1/`), sent as `X-Registry-Config`. */
+export type BuildOptions = Omit<G.ImageBuildQuery, 'remote'> & {
+  /**
+   * Credentials by registry (`registry.example:5000`, `https://index.docker.io/v1/`), sent as
+   * `X-Registry-Config` together with what the client's `credentials` hold for the other
+   * registries the Dockerfile pulls from.
+   */
   readonly auth?: Readonly<Record<string, RegistryAuth>>;
 } & CallOptions;
 
@@ -285,26 +323,159 @@ export function openProgress<R>(
   core: EngineCore,
   operationId: OperationId,
   input: OperationInput,
-  hooks: { tap?: (message: JsonMessage) => void; finish: (result: ProgressResult) => R | Promise<R> },
+  hooks: ProgressHooks<R>,
 ): ProgressStream<R> {
-  const response = core.send(operationId, input);
+  return progressOf(core.send(operationId, input), input.signal, hooks);
+}
+
+/** What {@link openProgress} does with the messages: `tap` sees each first, `finish` makes the result. */
+interface ProgressHooks<R> {
+  tap?: (message: JsonMessage) => void;
+  finish: (result: ProgressResult) => R | Promise<R>;
+}
+
+/** A progress stream over a response that may still be on its way (a build first reads its Dockerfile). */
+function progressOf<R>(
+  response: Promise<HttpResponse>,
+  signal: AbortSignal | undefined,
+  hooks: ProgressHooks<R>,
+): ProgressStream<R> {
   // The outcome is reported through wait()/messages(); an unconsumed failure must not crash the process.
   response.catch(() => {});
-  async function* source(): AsyncGenerator<unknown, void, undefined> {
-    const { body } = await response;
-    try {
-      for await (const value of parseJsonValues(body)) {
-        if (hooks.tap && value !== null && typeof value === 'object') hooks.tap(value as JsonMessage);
-        yield value;
+  return progressStream(responseValues(response, signal, hooks.tap), hooks.finish);
+}
+
+/** The JSON values of a progress response, `tap` seeing each first; the body is closed however iteration ends. */
+async function* responseValues(
+  response: Promise<HttpResponse>,
+  signal: AbortSignal | undefined,
+  tap?: (message: JsonMessage) => void,
+): AsyncGenerator<unknown, void, undefined> {
+  const { body } = await response;
+  try {
+    for await (const value of parseJsonValues(body)) {
+      if (tap && value !== null && typeof value === 'object') tap(value as JsonMessage);
+      yield value;
+    }
+  } catch (err) {
+    if (signal?.aborted) throw abortError(signal);
+    throw err;
+  } finally {
+    body.destroy();
+  }
+}
+
+/** Whose credentials a pull or push sends, and how it names itself in errors. */
+interface RegistryAccess {
+  /** `images.pull 127.0.0.1:5000/team/app:1`: the start of error messages. */
+  readonly what: string;
+  /** The reference's registry, as credentials are keyed ({@link registryKey}). */
+  readonly registry: string;
+  /** The call's own `auth`: then the client's credential source is not asked, and nothing is retried. */
+  readonly explicit: RegistryAuth | undefined;
+  /** Push: the daemon refuses a request without `X-Registry-Auth`, so anonymous access sends `{}` as the CLI does. */
+  readonly alwaysSendAuth: boolean;
+}
+
+/**
+ * A progress operation that talks to a registry (pull, push). It sends the call's `auth`, else what
+ * the client's credential source has for the registry. When the registry refuses (see
+ * {@link registryRefusal}) and the credentials came from the source, they are looked up again —
+ * cache dropped — and, if that gives different ones, the operation runs once more: `messages()`
+ * then goes on with the second attempt's messages. A final refusal is a `RegistryAuthError`.
+ */
+function openRegistryProgress<R>(
+  core: EngineCore,
+  operationId: OperationId,
+  input: OperationInput,
+  access: RegistryAccess,
+  finish: (result: ProgressResult) => R | Promise<R>,
+): ProgressStream<R> {
+  const source = access.explicit ? undefined : core.credentials;
+  const lookup = (): Promise<RegistryAuth | undefined> =>
+    source ? abortable(source.get(access.registry), input.signal) : Promise.resolve(access.explicit);
+  const send = (auth: RegistryAuth | undefined): Promise<HttpResponse> => {
+    const headers = access.alwaysSendAuth
+      ? { 'X-Registry-Auth': encodeRegistryAuth(auth ?? {}) }
+      : authHeader(auth);
+    const response = core.send(operationId, { ...input, headers });
+    response.catch(() => {});
+    return response;
+  };
+  // Sent at once, like every SDK call, as soon as the credentials are known (cached after the first use).
+  const first = lookup().then((auth) => ({ auth, response: send(auth) }));
+  first.catch(() => {});
+
+  async function* attempts(): AsyncGenerator<unknown, void, undefined> {
+    let { auth, response } = await first;
+    for (let retried = false; ; retried = true) {
+      const refusal = yield* untilRefused(response, input.signal);
+      if (!refusal) return;
+      if (!retried && source) {
+        source.forget(access.registry);
+        const again = await lookup();
+        if (encodeRegistryAuth(again ?? {}) !== encodeRegistryAuth(auth ?? {})) {
+          auth = again;
+          response = send(auth);
+          continue;
+        }
       }
-    } catch (err) {
-      if (input.signal?.aborted) throw abortError(input.signal);
-      throw err;
-    } finally {
-      body.destroy();
+      throw refusedError(access, auth, refusal);
     }
   }
-  return progressStream(source(), hooks.finish);
+  return progressStream(attempts(), finish);
+}
+
+/** The response's values until the registry refuses the credentials: returns that refusal, or undefined at the end. */
+async function* untilRefused(
+  response: Promise<HttpResponse>,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<unknown, EngineError | undefined, undefined> {
+  try {
+    for await (const value of responseValues(response, signal)) {
+      const refusal = registryRefusal(value);
+      if (refusal) return refusal;
+      yield value;
+    }
+  } catch (err) {
+    // Docker 20.10 answers a refusal before the first message with a 500; newer daemons with a 401.
+    if (err instanceof EngineApiError && (err.status === 401 || REGISTRY_REFUSED.test(err.message)))
+      return err;
+    throw err;
+  }
+  return undefined;
+}
+
+/** How registries (and the daemon relaying them) word a refusal of missing or wrong credentials. */
+const REGISTRY_REFUSED = /\bunauthorized\b|no basic auth credentials|authentication required/i;
+
+/** An in-stream error message that is a registry refusal, as the error `progressStream` would throw for it. */
+function registryRefusal(value: unknown): EngineStreamError | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const { error, errorDetail } = value as JsonMessage;
+  const text = error || errorDetail?.message;
+  if (!text || (errorDetail?.code !== 401 && !REGISTRY_REFUSED.test(text))) return undefined;
+  return new EngineStreamError('STREAM_ERROR', text, errorDetail ?? { message: text });
+}
+
+function refusedError(
+  access: RegistryAccess,
+  auth: RegistryAuth | undefined,
+  cause: EngineError,
+): RegistryAuthError {
+  const credentials = access.explicit ? 'explicit' : auth ? 'configured' : 'none';
+  const login = access.registry === DOCKER_HUB_SERVER ? 'docker login' : `docker login ${access.registry}`;
+  const why = {
+    explicit: 'refused the credentials given in `auth`',
+    configured: 'refused the configured credentials, also when looked up again',
+    none: `wants credentials, and none were given or configured — pass \`auth\` or run \`${login}\``,
+  }[credentials];
+  return new RegistryAuthError(
+    access.registry,
+    credentials,
+    `${access.what}: the registry ${access.registry} ${why} (${cause.message})`,
+    { cause },
+  );
 }
 
 /** The `X-Registry-Auth` header, when credentials were given. */
@@ -326,8 +497,6 @@ function pickTag(reference: ImageReference, option: string | undefined, what: st
 
 const LOADED_IMAGE = /^Loaded image: (.+)$/;
 const LOADED_IMAGE_ID = /^Loaded image ID: (.+)$/;
-const SUCCESSFULLY_BUILT = /^Successfully built ([0-9a-f]+)$/;
-const QUIET_BUILD_ID = /^(sha256:[0-9a-f]{64})$/;
 const PUSH_DIGEST = /digest: (\S+:[0-9a-fA-F]+) size: (\d+)/;
 
 /**
@@ -393,10 +562,12 @@ export class Images {
    * Pulls an image (`docker pull`). `image` may carry a tag or digest (`repo:tag`, `repo@sha256:…`,
    * `host:5000/team/app:1`); otherwise `options.tag`, else `latest` — never "all tags". `wait()`
    * resolves only once the stream ended without error AND the image is present (it inspects the
-   * image then), with that inspection as `image`. A failure the daemon reports before the first
-   * progress message rejects it with `EngineApiError` — Docker 20.10 sends missing or wrong registry
-   * credentials that way, as a 500 (`API_SERVER`, "no basic auth credentials" / "unauthorized") —
-   * and one in the middle of the stream with `EngineStreamError` (`STREAM_ERROR`).
+   * image then), with that inspection as `image`. Credentials: `auth`, else the client's
+   * `credentials` for the image's registry (the docker config by default). When the registry
+   * refuses, configured credentials are looked up again and the pull retried once; a final refusal
+   * rejects with `RegistryAuthError` (`REGISTRY_UNAUTHORIZED`), however the daemon reported it.
+   * Other failures the daemon reports before the first progress message reject it with
+   * `EngineApiError`, those in the middle of the stream with `EngineStreamError` (`STREAM_ERROR`).
    *
    * @example
    * ```ts
@@ -410,26 +581,30 @@ export class Images {
     const reference = parseReference(image);
     const tag = pickTag(reference, options.tag, 'images.pull') ?? 'latest';
     const present = tag.includes(':') ? `${reference.name}@${tag}` : `${reference.name}:${tag}`;
-    return openProgress(
+    return openRegistryProgress(
       this.#core,
       'ImageCreate',
-      { query: { fromImage: reference.name, tag, platform }, headers: authHeader(auth), signal },
+      { query: { fromImage: reference.name, tag, platform }, signal },
       {
-        finish: async (result) => {
-          let inspected: G.ImageInspectResult;
-          try {
-            inspected = await this.inspect(present, { signal });
-          } catch (err) {
-            if (err instanceof EngineError && err.code === 'API_NOT_FOUND') {
-              throw new EngineStreamError(
-                'STREAM_ERROR',
-                `the pull of ${present} ended without error, but the image is not present (last status: ${result.lastStatus ?? 'none'})`,
-              );
-            }
-            throw err;
+        what: `images.pull ${present}`,
+        registry: registryKey(reference.domain),
+        explicit: auth,
+        alwaysSendAuth: false,
+      },
+      async (result) => {
+        let inspected: G.ImageInspectResult;
+        try {
+          inspected = await this.inspect(present, { signal });
+        } catch (err) {
+          if (err instanceof EngineError && err.code === 'API_NOT_FOUND') {
+            throw new EngineStreamError(
+              'STREAM_ERROR',
+              `the pull of ${present} ended without error, but the image is not present (last status: ${result.lastStatus ?? 'none'})`,
+            );
           }
-          return { ...result, image: inspected };
-        },
+          throw err;
+        }
+        return { ...result, image: inspected };
       },
     );
   }
@@ -462,8 +637,10 @@ export class Images {
   /**
    * Pushes an image to its registry (`docker push`). `name` may carry a tag; otherwise
    * `options.tag`, else `latest` — never "all tags". `wait()` resolves with the digest the
-   * registry stored; a registry refusal arrives in the stream (`EngineStreamError`, e.g. "no basic
-   * auth credentials").
+   * registry stored. Credentials: `auth`, else the client's `credentials` for the registry (the
+   * docker config by default), else anonymous (`{}`). When the registry refuses, configured
+   * credentials are looked up again and the push retried once (`messages()` then shows both
+   * attempts); a final refusal rejects with `RegistryAuthError` (`REGISTRY_UNAUTHORIZED`).
    *
    * @example
    * ```ts
@@ -477,25 +654,27 @@ export class Images {
       throw new EngineError('INVALID_ARGUMENT', `images.push: cannot push a digest reference ("${name}")`);
     }
     const tag = pickTag(reference, options.tag, 'images.push') ?? 'latest';
-    // The daemon refuses a push without X-Registry-Auth; the CLI sends `{}` for anonymous pushes.
-    const headers = { 'X-Registry-Auth': encodeRegistryAuth(auth ?? {}) };
-    return openProgress(
+    return openRegistryProgress(
       this.#core,
       'ImagePush',
-      { params: { name: reference.name }, query: { tag }, headers, signal },
+      { params: { name: reference.name }, query: { tag }, signal },
       {
-        finish: (result) => {
-          const aux = result.aux.findLast((a) => typeof a.Digest === 'string');
-          if (aux) {
-            return {
-              ...result,
-              digest: aux.Digest as string,
-              size: typeof aux.Size === 'number' ? aux.Size : undefined,
-            };
-          }
-          const line = PUSH_DIGEST.exec(result.lastStatus ?? '');
-          return { ...result, digest: line?.[1], size: line ? Number(line[2]) : undefined };
-        },
+        what: `images.push ${reference.name}:${tag}`,
+        registry: registryKey(reference.domain),
+        explicit: auth,
+        alwaysSendAuth: true,
+      },
+      (result) => {
+        const aux = result.aux.findLast((a) => typeof a.Digest === 'string');
+        if (aux) {
+          return {
+            ...result,
+            digest: aux.Digest as string,
+            size: typeof aux.Size === 'number' ? aux.Size : undefined,
+          };
+        }
+        const line = PUSH_DIGEST.exec(result.lastStatus ?? '');
+        return { ...result, digest: line?.[1], size: line ? Number(line[2]) : undefined };
       },
     );
   }
@@ -671,50 +850,30 @@ export class Images {
   }
 
   /**
-   * Builds an image from a tar build context (Dockerfile at its root unless `dockerfile` says
-   * otherwise) with the classic builder — `docker build` with `DOCKER_BUILDKIT=0`. `wait()`
-   * resolves with the image ID; a failing step rejects it with `EngineStreamError` carrying the
-   * daemon's message (`The command '/bin/sh -c …' returned a non-zero code: 3`), after
-   * `messages()` has yielded the log up to there. `version: '2'` (BuildKit) needs a session this
-   * SDK does not provide. Pass `forcerm: true` to also remove the container of a failed step.
+   * Builds an image with the classic builder — `docker build` with `DOCKER_BUILDKIT=0` — from a
+   * directory, a remote URL or a tar (see {@link BuildSource}); the Dockerfile is `Dockerfile` at
+   * the context's root unless `dockerfile` names another. The request goes out once the Dockerfile
+   * was read (directory, or uncompressed tar bytes): `X-Registry-Config` then carries credentials
+   * for the registries its `FROM` / `COPY --from` images come from — `options.auth`, else the
+   * client's `credentials`. `wait()` resolves with the image ID; a failing step rejects it with
+   * {@link EngineBuildError} (`STREAM_ERROR`): the daemon's message (`The command '/bin/sh -c …'
+   * returned a non-zero code: 3`) and the output before it as `log`, which `messages()` also
+   * yields. A bad directory, a missing Dockerfile or a bad `.dockerignore` rejects with
+   * `INVALID_ARGUMENT`; aborting `signal` stops the upload or the build (`ABORTED`) and the daemon
+   * cancels the running step. `version: '2'` (BuildKit) needs a session this SDK does not
+   * provide. Pass `forcerm: true` to also remove the container of a failed step.
    *
    * @example
    * ```ts
-   * import { execFileSync } from 'node:child_process';
-   * const context = execFileSync('tar', ['-c', '-C', './app', '.']);
-   * const build = docker.images.build(context, { t: 'team/app:dev', labels: { stage: 'dev' } });
+   * const build = docker.images.build({ directory: './app' }, { t: 'team/app:dev', buildargs: { MODE: 'dev' } });
    * for await (const m of build.messages()) if (m.stream) process.stdout.write(m.stream);
    * const { imageId } = await build.wait();
    * ```
    */
-  build(context: BinaryInput, options: BuildOptions = {}): ProgressStream<BuildResult> {
-    const { signal, auth, ...query } = options;
-    const headers = auth ? { 'X-Registry-Config': encodeRegistryConfig(auth) } : {};
-    let fromLog: string | undefined;
-    return openProgress(
-      this.#core,
-      'ImageBuild',
-      { query, body: context, contentType: 'application/x-tar', headers, signal },
-      {
-        tap: (message) => {
-          if (typeof message.stream !== 'string') return;
-          const line = message.stream.trim();
-          const id = SUCCESSFULLY_BUILT.exec(line)?.[1] ?? QUIET_BUILD_ID.exec(line)?.[1];
-          if (id) fromLog = id;
-        },
-        finish: (result) => {
-          const aux = result.aux.findLast((a) => typeof a.ID === 'string');
-          const imageId = (aux?.ID as string | undefined) ?? fromLog;
-          if (!imageId) {
-            throw new EngineStreamError(
-              'STREAM_PROTOCOL',
-              `the build ended without reporting an image ID (last status: ${result.lastStatus ?? 'none'})`,
-            );
-          }
-          return { ...result, imageId };
-        },
-      },
-    );
+  build(source: BuildSource, options: BuildOptions = {}): ProgressStream<BuildResult> {
+    const request = buildRequest(source, options, this.#core.credentials);
+    const response = request.then((input) => this.#core.send('ImageBuild', input));
+    return progressOf(response, options.signal, buildProgressHooks());
   }
 
   /**

@@ -231,5 +231,6 @@ export function swarmLogFrames(
     () => core.send(operationId, { params: { id }, query, signal }),
     () => core.apiVersion(),
     tty,
+    signal,
   );
 }

@@ -1,4 +1,5 @@
-import type { CallOptions, EngineCore } from '../core.ts';
+import { abortable, type CallOptions, type EngineCore } from '../core.ts';
+import { registryKey } from '../credentials.ts';
 import { abortError, EngineError } from '../errors.ts';
 import type {
   BuildCache,
@@ -197,7 +198,10 @@ export class System {
    * Hub when empty). Resolves with `Status` (`'Login Succeeded'`) and, for registries that issue
    * one, an `IdentityToken` to use instead of the password from then on. Wrong credentials reject
    * with an `EngineApiError` (`API_UNAUTHORIZED` or `API_SERVER`, depending on the daemon's
-   * version); the password never appears in the error.
+   * version); the password never appears in the error. Given no username, password or token, it
+   * checks what the client's `credentials` (the docker config by default) hold for
+   * `serveraddress`, looked up afresh — `docker login <registry>` without `-u` — and throws
+   * `INVALID_ARGUMENT` when there are none.
    *
    * @example
    * ```ts
@@ -206,10 +210,26 @@ export class System {
    *   password: process.env.REGISTRY_PASSWORD,
    *   serveraddress: 'registry.example.com',
    * });
+   * await docker.system.auth({ serveraddress: 'registry.example.com' }); // the stored credentials
    * ```
    */
-  auth(credentials: RegistryAuth & CallOptions): Promise<G.SystemAuthResult> {
-    const { signal, ...body } = credentials;
+  async auth(credentials: RegistryAuth & CallOptions = {}): Promise<G.SystemAuthResult> {
+    const { signal, ...given } = credentials;
+    let body: RegistryAuth = given;
+    if (!given.username && !given.password && !given.identitytoken && !given.registrytoken) {
+      const key = registryKey(given.serveraddress ?? '');
+      const source = this.#core.credentials;
+      // A login is the moment to see what is stored now, not what this client cached earlier.
+      source?.forget(key);
+      const stored = source ? await abortable(source.get(key), signal) : undefined;
+      if (!stored) {
+        throw new EngineError(
+          'INVALID_ARGUMENT',
+          `system.auth: no username, password or token given, and none configured for ${key} — pass them, or log in with the docker CLI first`,
+        );
+      }
+      body = { ...stored, serveraddress: given.serveraddress || stored.serveraddress };
+    }
     return this.#core.json('SystemAuth', { body, signal });
   }
 

@@ -15,7 +15,7 @@
  * }
  * ```
  */
-import { EngineError, EngineStreamError } from '../errors.ts';
+import { abortError, EngineError, EngineStreamError } from '../errors.ts';
 
 /** Bytes in a multiplexed frame header. */
 const HEADER_BYTES = 8;
@@ -60,7 +60,9 @@ export function asBuffer(chunk: Uint8Array): Buffer {
  *   throws `STREAM_PROTOCOL`.
  * - `raw`: every non-empty chunk becomes one `console` frame, as is (no copy, no line splitting).
  *
- * Breaking out of the loop (or an error) calls `return()` on `body`, which closes the request.
+ * Breaking out of the loop (or an error) calls `return()` on `body`, which closes the request. Once
+ * `signal` is aborted the next frame is an `ABORTED` error, also when more frames of an earlier
+ * chunk are waiting (Podman sends several log lines per chunk).
  *
  * @example
  * ```ts
@@ -73,8 +75,9 @@ export function asBuffer(chunk: Uint8Array): Buffer {
 export function demuxFrames(
   body: AsyncIterable<Uint8Array>,
   format: 'multiplexed' | 'raw',
+  signal?: AbortSignal,
 ): AsyncIterable<LogFrame> {
-  return format === 'raw' ? rawFrames(body) : multiplexedFrames(body);
+  return format === 'raw' ? rawFrames(body) : multiplexedFrames(body, signal);
 }
 
 async function* rawFrames(body: AsyncIterable<Uint8Array>): AsyncGenerator<LogFrame, void, undefined> {
@@ -88,7 +91,7 @@ async function* rawFrames(body: AsyncIterable<Uint8Array>): AsyncGenerator<LogFr
  * read yields millions of small frames, and each frame should cost a resolved promise, not a
  * generator resume on top. All complete frames of a chunk are decoded at once into a queue.
  */
-function multiplexedFrames(body: AsyncIterable<Uint8Array>): AsyncIterable<LogFrame> {
+function multiplexedFrames(body: AsyncIterable<Uint8Array>, signal?: AbortSignal): AsyncIterable<LogFrame> {
   return {
     [Symbol.asyncIterator](): AsyncIterator<LogFrame> {
       const source = body[Symbol.asyncIterator]();
@@ -124,6 +127,10 @@ function multiplexedFrames(body: AsyncIterable<Uint8Array>): AsyncIterable<LogFr
             } catch (err) {
               failure = err;
             }
+          }
+          if (signal?.aborted) {
+            await close();
+            throw abortError(signal);
           }
           return { done: false, value: queue[index++] as LogFrame };
         },

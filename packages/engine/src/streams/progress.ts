@@ -85,6 +85,22 @@ export interface ProgressStream<R = ProgressResult> {
 }
 
 /**
+ * The error a progress message reports (`error` / `errorDetail`), as a `STREAM_ERROR`; undefined
+ * for a healthy message. Truthiness, not presence: a daemon may send `"error": null` or `""`.
+ *
+ * @example
+ * ```ts
+ * progressError({ error: 'pull access denied' })?.message; // 'pull access denied'
+ * progressError({ status: 'Downloading' }); // undefined
+ * ```
+ */
+export function progressError(message: JsonMessage): EngineStreamError | undefined {
+  if (!message.error && !message.errorDetail) return undefined;
+  const text = message.error || message.errorDetail?.message || 'the engine reported an error';
+  return new EngineStreamError('STREAM_ERROR', text, message.errorDetail ?? { message: text });
+}
+
+/**
  * Wraps a stream of parsed JSON values (normally `parseJsonValues(response.body)`) as a
  * {@link ProgressStream}. `finish` maps the {@link ProgressResult} to the operation's own result
  * (it runs once, after the last message; its error rejects `wait()` and is thrown by `messages()`).
@@ -140,11 +156,8 @@ export function progressStream<R = ProgressResult>(
         }
         const message = value as JsonMessage;
         messages++;
-        // Truthiness, not presence: a daemon may send `"error": null` or `""` on a healthy message.
-        if (message.error || message.errorDetail) {
-          const text = message.error || message.errorDetail?.message || 'the engine reported an error';
-          throw new EngineStreamError('STREAM_ERROR', text, message.errorDetail ?? { message: text });
-        }
+        const failure = progressError(message);
+        if (failure) throw failure;
         if (typeof message.status === 'string') lastStatus = message.status;
         if (message.aux && typeof message.aux === 'object') aux.push(message.aux);
         yield message;

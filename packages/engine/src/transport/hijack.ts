@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { abortError, EngineApiError, EngineStreamError } from '../errors.ts';
 import type { Endpoint } from './endpoint.ts';
 import { parseHead } from './http1.ts';
-import { openSocket } from './socket.ts';
+import type { Dialer } from './socket.ts';
 
 /** A connection the daemon has handed over to raw stdio after the HTTP exchange. */
 export interface HijackedConnection {
@@ -25,6 +25,13 @@ export interface HijackRequest {
   readonly protocol?: 'tcp' | 'h2c';
 }
 
+/** The connection ended before the daemon sent a response head. */
+class ClosedBeforeHead extends EngineStreamError {
+  constructor() {
+    super('STREAM_PROTOCOL', 'connection closed before the response head');
+  }
+}
+
 /** The longest response head accepted before the stream starts. */
 const MAX_HEAD = 64 * 1024;
 
@@ -34,11 +41,12 @@ const MAX_HEAD = 64 * 1024;
  * connections never go back to the pool.
  */
 export async function hijack(
-  endpoint: Endpoint,
+  dialer: Dialer,
   connectTimeoutMs: number,
   req: HijackRequest,
 ): Promise<HijackedConnection> {
-  const socket = await openSocket(endpoint, connectTimeoutMs, req.signal).catch((err: unknown) => {
+  const endpoint = dialer.endpoint;
+  const socket = await dialer.open(connectTimeoutMs, req.signal).catch((err: unknown) => {
     throw req.signal?.aborted ? abortError(req.signal) : err;
   });
   const onAbort = () => socket.destroy(abortError(req.signal));
@@ -60,14 +68,18 @@ export async function hijack(
     return { socket, head: rest, status, headers };
   } catch (err) {
     socket.destroy();
-    throw req.signal?.aborted ? abortError(req.signal) : err;
+    if (req.signal?.aborted) throw abortError(req.signal);
+    // Closed before any answer: the dialer may know why (a TLS alert, a failed ssh channel).
+    if (err instanceof ClosedBeforeHead)
+      throw (await dialer.explainSilentClose(socket, connectTimeoutMs)) ?? err;
+    throw err;
   } finally {
     req.signal?.removeEventListener('abort', onAbort);
   }
 }
 
 function serializeRequest(endpoint: Endpoint, req: HijackRequest): string {
-  const host = endpoint.kind === 'unix' ? 'localhost' : `${endpoint.hostname}:${endpoint.port}`;
+  const host = endpoint.kind === 'tcp' ? `${endpoint.hostname}:${endpoint.port}` : 'localhost';
   const body = req.body ?? '';
   const lines = [
     `${req.method} ${req.path} HTTP/1.1`,
@@ -111,8 +123,7 @@ function readHead(
         reject(err);
       }
     };
-    const onEnd = () =>
-      fail(new EngineStreamError('STREAM_PROTOCOL', 'connection closed before the response head'));
+    const onEnd = () => fail(new ClosedBeforeHead());
     const onError = (err: Error) => fail(err);
     function cleanup() {
       socket.off('data', onData);

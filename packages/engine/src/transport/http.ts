@@ -10,7 +10,7 @@ import {
 import type { Endpoint } from './endpoint.ts';
 import { type ResponseHead, ResponseParser, type ResponseSink } from './http1.ts';
 import { type Lease, SocketPool } from './pool.ts';
-import { diagnoseConnectError, probeTlsRejection } from './socket.ts';
+import { type Dialer, diagnoseConnectError } from './socket.ts';
 
 /**
  * Connection timeouts in milliseconds. Neither limits how long a stream may stay open.
@@ -68,14 +68,15 @@ const MAX_ERROR_BODY = 1 << 20;
 class StaleConnection extends Error {}
 
 /**
- * The SDK's one request primitive: HTTP/1.1 over keep-alive connections from the shared socket
- * factory (`openSocket`, through {@link SocketPool}). Written for this one peer rather than taken
+ * The SDK's one request primitive: HTTP/1.1 over keep-alive connections from the client's
+ * {@link Dialer} (through {@link SocketPool}). Written for this one peer rather than taken
  * from a general client: measured against undici on the same engine (bench/), the general client
  * spent most of a `_ping` round trip in its own machinery. Maps every failure into the error
  * taxonomy; a status >= 400 becomes an {@link EngineApiError} carrying the daemon's message.
  */
 export class HttpTransport {
   readonly endpoint: Endpoint;
+  readonly #dialer: Dialer;
   readonly #pool: SocketPool;
   readonly #idleMs: number;
   readonly #connectMs: number;
@@ -83,13 +84,15 @@ export class HttpTransport {
   readonly #baseHead: string;
 
   /** @param headers sent with every request (e.g. `User-Agent`, a gateway's `Authorization`). */
-  constructor(endpoint: Endpoint, timeouts: Timeouts = {}, headers: Readonly<Record<string, string>> = {}) {
+  constructor(dialer: Dialer, timeouts: Timeouts = {}, headers: Readonly<Record<string, string>> = {}) {
+    const endpoint = dialer.endpoint;
     this.endpoint = endpoint;
+    this.#dialer = dialer;
     this.#connectMs = timeouts.connect ?? 10_000;
     this.#idleMs = timeouts.idle ?? 0;
-    const host = endpoint.kind === 'unix' ? 'docker' : hostHeader(endpoint);
+    const host = endpoint.kind === 'tcp' ? hostHeader(endpoint) : 'docker';
     this.#baseHead = headerLines({ Host: host, ...headers });
-    this.#pool = new SocketPool(endpoint, { connectMs: this.#connectMs });
+    this.#pool = new SocketPool(dialer, { connectMs: this.#connectMs });
   }
 
   /** Sends a request; resolves once the head arrived with a status < 400, the body still streaming. */
@@ -102,7 +105,7 @@ export class HttpTransport {
     return this.#exchange(req, true) as Promise<BufferedResponse>;
   }
 
-  /** Closes every connection; requests in flight fail and open streams end. */
+  /** Closes every connection; requests in flight fail and open streams end. The dialer stays open. */
   async close(): Promise<void> {
     this.#pool.close();
   }
@@ -123,7 +126,7 @@ export class HttpTransport {
       } catch (err) {
         if (err instanceof StaleConnection && lease.reused && attempt === 0 && isReplayable(req.body))
           continue;
-        throw await this.#explain(err, req);
+        throw await this.#explain(err, req, lease.socket);
       }
     }
   }
@@ -142,14 +145,15 @@ export class HttpTransport {
     });
   }
 
-  /** Turns a failure into the taxonomy, probing a silently closed TLS connection for the reason. */
-  async #explain(err: unknown, req: HttpRequest): Promise<Error> {
+  /** Turns a failure into the taxonomy, asking the dialer why a connection closed silently. */
+  async #explain(err: unknown, req: HttpRequest, socket: Socket): Promise<Error> {
     if (req.signal?.aborted) return abortError(req.signal);
     if (err instanceof EngineError) return err;
     if (err instanceof StaleConnection) {
-      // TLS 1.3 daemons refuse a client certificate after the handshake, by closing: ask why.
-      const probed = await probeTlsRejection(this.endpoint, this.#connectMs);
-      if (probed) return probed;
+      // TLS 1.3 daemons refuse a client certificate after the handshake, by closing; an ssh
+      // channel closes when the remote command fails: the dialer knows why.
+      const explained = await this.#dialer.explainSilentClose(socket, this.#connectMs);
+      if (explained) return explained;
       const cause = err.cause instanceof Error ? diagnoseConnectError(this.endpoint, err.cause) : undefined;
       if (cause instanceof EngineError) return cause;
       return new EngineConnectionError(

@@ -1,7 +1,6 @@
 import type { Socket } from 'node:net';
 import { EngineError } from '../errors.ts';
-import type { Endpoint } from './endpoint.ts';
-import { openSocket } from './socket.ts';
+import type { Dialer } from './socket.ts';
 
 /** A connection the pool lent out; `reused` says whether it carried a request before. */
 export interface Lease {
@@ -10,26 +9,28 @@ export interface Lease {
 }
 
 /**
- * Keep-alive connections to one engine. At most `maxSockets` are open at once; further requests wait
- * their turn. An idle connection is unref'd (it never keeps the process alive) and closed after
- * `idleMs` (default 30 000) to 1.5 × `idleMs` of disuse.
+ * Keep-alive connections to one engine. At most the dialer's `maxConnections` (default 64) are open
+ * at once; further requests wait their turn. An idle connection is unref'd (it never keeps the
+ * process alive) and closed after `idleMs` (default 30 000) to 1.5 × `idleMs` of disuse.
  */
 export class SocketPool {
-  readonly #endpoint: Endpoint;
+  readonly #dialer: Dialer;
   readonly #connectMs: number;
   readonly #maxSockets: number;
   readonly #idleMs: number;
   readonly #idle: Socket[] = [];
   readonly #all = new Set<Socket>();
+  /** Connections being opened right now. */
+  #opening = 0;
   readonly #waiters: (() => void)[] = [];
   #closed = false;
   readonly #idleSince = new WeakMap<Socket, number>();
   #sweep: NodeJS.Timeout | undefined;
 
-  constructor(endpoint: Endpoint, options: { connectMs: number; maxSockets?: number; idleMs?: number }) {
-    this.#endpoint = endpoint;
+  constructor(dialer: Dialer, options: { connectMs: number; idleMs?: number }) {
+    this.#dialer = dialer;
     this.#connectMs = options.connectMs;
-    this.#maxSockets = options.maxSockets ?? 64;
+    this.#maxSockets = dialer.maxConnections ?? 64;
     this.#idleMs = options.idleMs ?? 30_000;
   }
 
@@ -53,8 +54,18 @@ export class SocketPool {
       if (this.#closed) throw new EngineError('ABORTED', 'the client was closed');
       const idle = fresh ? undefined : this.takeIdle();
       if (idle) return { socket: idle, reused: true };
-      if (this.#all.size < this.#maxSockets) {
-        const socket = await openSocket(this.#endpoint, this.#connectMs, signal);
+      // Connections still being opened count: concurrent first requests must not overshoot the cap.
+      if (this.#all.size + this.#opening < this.#maxSockets) {
+        this.#opening++;
+        let socket: Socket;
+        try {
+          socket = await this.#dialer.open(this.#connectMs, signal);
+        } catch (err) {
+          this.#wakeOne(); // the slot is free again
+          throw err;
+        } finally {
+          this.#opening--;
+        }
         this.#track(socket);
         return { socket, reused: false };
       }

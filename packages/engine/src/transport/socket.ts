@@ -2,17 +2,73 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { EngineConnectionError } from '../errors.ts';
 import type { Endpoint } from './endpoint.ts';
+import type { SshDialer, SshOptions } from './ssh.ts';
 
 /**
- * The one socket factory of the SDK: every HTTP request (through the undici pool) and every
- * hijacked attach / exec stream opens its connection here, so unix, tcp and TLS behave alike and
- * connection failures get the same diagnostics.
+ * Opens the connections to one engine: every HTTP request (through {@link SocketPool}) and every
+ * hijacked attach / exec stream gets its socket here. One per client; `close()` releases what the
+ * dialer holds beyond its sockets (an ssh master connection).
+ */
+export interface Dialer {
+  readonly endpoint: Endpoint;
+  /** The most connections the pool may keep open at once; `undefined`: the pool's default. */
+  readonly maxConnections: number | undefined;
+  /** @param timeoutMs connect timeout in milliseconds; 0 disables it. */
+  open(timeoutMs: number, signal?: AbortSignal): Promise<Socket>;
+  /**
+   * Why `socket` closed before the daemon answered, when the dialer can tell (a TLS alert, ssh's
+   * stderr); `undefined` otherwise.
+   */
+  explainSilentClose(socket: Socket, timeoutMs: number): Promise<Error | undefined>;
+  close(): Promise<void>;
+}
+
+/** sshd's default MaxSessions is 10 per connection: the pool leaves 4 for exec / attach streams. */
+const SSH_POOL_CHANNELS = 6;
+
+/**
+ * The dialer for an endpoint. unix / tcp / TLS connect directly; ssh loads its module only now,
+ * on the first connection, so programs that never use ssh never load it.
+ */
+export function createDialer(endpoint: Endpoint, ssh: SshOptions = {}): Dialer {
+  if (endpoint.kind !== 'ssh') {
+    return {
+      endpoint,
+      maxConnections: undefined,
+      open: (timeoutMs, signal) => openSocket(endpoint, timeoutMs, signal),
+      explainSilentClose: (_socket, timeoutMs) => probeTlsRejection(endpoint, timeoutMs),
+      close: async () => {},
+    };
+  }
+  let loaded: Promise<SshDialer> | undefined;
+  const load = () => {
+    loaded ??= import('./ssh.ts').then((module) => new module.SshDialer(endpoint, ssh));
+    return loaded;
+  };
+  return {
+    endpoint,
+    maxConnections: SSH_POOL_CHANNELS,
+    open: async (timeoutMs, signal) => (await load()).open(timeoutMs, signal),
+    explainSilentClose: async (socket) => (await loaded)?.explainSilentClose(socket),
+    close: async () => (await loaded)?.close(),
+  };
+}
+
+type DirectEndpoint = Exclude<Endpoint, { kind: 'ssh' }>;
+
+/**
+ * Opens a unix, tcp or TLS connection, so all three behave alike and connection failures get the
+ * same diagnostics.
  *
  * `allowHalfOpen` lets a hijacked stream close its write side (stdin EOF) and keep reading.
  *
  * @param timeoutMs connect timeout in milliseconds; 0 disables it.
  */
-export function openSocket(endpoint: Endpoint, timeoutMs: number, signal?: AbortSignal): Promise<Socket> {
+export function openSocket(
+  endpoint: DirectEndpoint,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = createRawSocket(endpoint);
     const readyEvent = endpoint.kind === 'tcp' && endpoint.tls ? 'secureConnect' : 'connect';
@@ -72,7 +128,7 @@ export async function probeTlsRejection(endpoint: Endpoint, timeoutMs: number): 
   });
 }
 
-function createRawSocket(endpoint: Endpoint): Socket {
+function createRawSocket(endpoint: DirectEndpoint): Socket {
   if (endpoint.kind === 'unix') return netConnect({ path: endpoint.socketPath, allowHalfOpen: true });
   if (!endpoint.tls) return netConnect({ host: endpoint.hostname, port: endpoint.port, allowHalfOpen: true });
   const { ca, cert, key, verify } = endpoint.tls;
@@ -92,7 +148,7 @@ function isIp(hostname: string): boolean {
   return /^[\d.]+$/.test(hostname) || hostname.includes(':');
 }
 
-function timeoutError(endpoint: Endpoint, ms: number): EngineConnectionError {
+function timeoutError(endpoint: DirectEndpoint, ms: number): EngineConnectionError {
   return new EngineConnectionError(
     'ENGINE_TIMEOUT',
     endpoint.url,

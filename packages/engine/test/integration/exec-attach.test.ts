@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EngineError, type LogFrame } from '../../src/index.ts';
-import { collect, TEST_IMAGE, TEST_LABELS, testClient, uniqueName } from '../support.ts';
+import { collect, skipOnPodman, TEST_IMAGE, TEST_LABELS, testClient, uniqueName } from '../support.ts';
 
 const created: string[] = [];
 
@@ -174,7 +174,9 @@ describe('exec', () => {
     });
   });
 
-  test('Detach: resolves once started; the exec runs to completion on its own', async () => {
+  test('Detach: resolves once started; the exec runs to completion on its own', {
+    skip: skipOnPodman('a detached exec stays Running with ExitCode 0 for 300 s after it ended'),
+  }, async () => {
     const { Id } = await docker.exec.create(container, {
       Cmd: ['sh', '-c', 'echo detached > /tmp/detached; exit 4'],
     });
@@ -213,7 +215,9 @@ describe('exec', () => {
     assert.equal((await docker.exec.inspect(Id)).Running, true);
   });
 
-  test('exec in an unknown container is API_NOT_FOUND; in a stopped one API_CONFLICT', async () => {
+  test('exec in an unknown container is API_NOT_FOUND; in a stopped one API_CONFLICT', {
+    skip: skipOnPodman('exec in a stopped container is a 500, not 409'),
+  }, async () => {
     await assert.rejects(docker.exec.create(uniqueName('missing'), { Cmd: ['true'] }), {
       code: 'API_NOT_FOUND',
     });
@@ -251,7 +255,9 @@ describe('attach', () => {
     assert.deepEqual(await session.wait(), { exitCode: 0 });
   });
 
-  test('stdout and stderr of a non-TTY container arrive separated; logs replays earlier output', async () => {
+  test('stdout and stderr of a non-TTY container arrive separated; logs replays earlier output', {
+    skip: skipOnPodman('attach logs=true frames omit the newline from their size'),
+  }, async () => {
     const id = await createContainer({
       Cmd: ['sh', '-c', 'echo early; echo early-err >&2; sleep 1; echo late; exit 2'],
     });

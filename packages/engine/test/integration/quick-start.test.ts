@@ -3,13 +3,15 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { registry, TEST_IMAGE, TEST_LABELS } from '../support.ts';
+import { registry, skipOnPodman, TEST_IMAGE, TEST_LABELS } from '../support.ts';
 
 const root = new URL('../../../../', import.meta.url);
 
 // Runs the README's quick start for real, with its placeholders pointed at the harness: the test
 // image for `busybox` and the local htpasswd registry for `registry.example/app:1.2`.
-test("the README's quick start runs against the real engine and registry", async () => {
+test("the README's quick start runs against the real engine and registry", {
+  skip: skipOnPodman("pull progress has no 'Status: ... :latest' line"),
+}, async () => {
   const source = readFileSync(new URL('examples/quick-start.ts', root), 'utf8');
   const substitutions: [string, string][] = [
     ["Image: 'busybox'", `Image: ${JSON.stringify(TEST_IMAGE)}, Labels: ${JSON.stringify(TEST_LABELS)}`],

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { markSwarmInitialisedByTests } from '../../../../test/harness/cleanup.ts';
 import { type EngineError, isNotFound, type Task } from '../../src/index.ts';
-import { TEST_IMAGE, TEST_LABEL, TEST_LABELS, testClient, uniqueName } from '../support.ts';
+import { skipOnPodman, TEST_IMAGE, TEST_LABEL, TEST_LABELS, testClient, uniqueName } from '../support.ts';
 
 const docker = testClient();
 const info = await docker.system.info();
@@ -33,7 +33,7 @@ async function eventually<T>(what: string, ms: number, check: () => Promise<T | 
   }
 }
 
-describe('swarm', { skip }, () => {
+describe('swarm', { skip: skipOnPodman('no Swarm: POST /swarm/init is a 503') || skip }, () => {
   let nodeId = '';
   let gwbridgeExisted = true;
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EngineStreamError } from '../../src/errors.ts';
+import { EngineError, EngineStreamError } from '../../src/errors.ts';
 import { demuxFrames, frameMultiplexed, type LogFrame } from '../../src/streams/demux.ts';
 import { chunkSource } from './chunk-source.ts';
 
@@ -189,6 +189,28 @@ test('an error thrown by the consumer also closes the source', async () => {
   await assert.rejects(async () => {
     for await (const _ of demuxFrames(body, 'multiplexed')) throw new Error('consumer failed');
   }, /consumer failed/);
+  assert.equal(state.closed, true);
+});
+
+test('an aborted signal stops delivery at once, also with frames of the same chunk still queued', async () => {
+  // Podman sends several log lines in one chunk: frames after the abort must not come out.
+  const { body, state } = chunkSource([
+    Buffer.concat(
+      ['one\n', 'two\n', 'three\n', 'four\n'].map((line) => frameMultiplexed(1, Buffer.from(line))),
+    ),
+  ]);
+  const controller = new AbortController();
+  const seen: string[] = [];
+  await assert.rejects(
+    async () => {
+      for await (const frame of demuxFrames(body, 'multiplexed', controller.signal)) {
+        seen.push(frame.data.toString('utf8'));
+        if (seen.length === 2) controller.abort();
+      }
+    },
+    (err: unknown) => err instanceof EngineError && err.code === 'ABORTED',
+  );
+  assert.deepEqual(seen, ['one\n', 'two\n']);
   assert.equal(state.closed, true);
 });
 

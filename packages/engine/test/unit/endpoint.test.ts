@@ -24,11 +24,12 @@ function tcp(endpoint: ReturnType<typeof resolveEndpoint>) {
 
 describe('resolveEndpoint', () => {
   test('nothing set: the default unix socket', () => {
-    const endpoint = resolveEndpoint({}, {});
+    const endpoint = resolveEndpoint({}, { HOME: '/nonexistent' });
     assert.deepEqual(endpoint, {
       kind: 'unix',
       socketPath: DEFAULT_UNIX_SOCKET,
       url: `unix://${DEFAULT_UNIX_SOCKET}`,
+      source: 'default',
     });
   });
 
@@ -41,9 +42,11 @@ describe('resolveEndpoint', () => {
       kind: 'unix',
       socketPath: '/run/user/1000/docker.sock',
       url: 'unix:///run/user/1000/docker.sock',
+      source: 'env',
     });
     const explicit = resolveEndpoint({ host: 'unix:///tmp/d.sock' }, { DOCKER_HOST: 'tcp://10.0.0.1:2375' });
     assert.equal(explicit.url, 'unix:///tmp/d.sock');
+    assert.equal(explicit.source, 'option');
   });
 
   test('tcp:// without a port: 2375 in plain text', () => {
@@ -156,7 +159,10 @@ describe('resolveEndpoint', () => {
       'unix://relative/path.sock',
       'ftp://h:21',
       'tcp://h:2375/path',
-      'ssh://me@h',
+      'ssh://-oProxyCommand=evil',
+      'ssh://-l@h',
+      'ssh://h?x=1',
+      'ssh://me%20too@h',
     ]) {
       assert.throws(
         () => resolveEndpoint({ host }, {}),
@@ -164,5 +170,51 @@ describe('resolveEndpoint', () => {
         host,
       );
     }
+  });
+});
+
+describe('ssh:// hosts', () => {
+  test('user, host, port and a remote socket path are kept; ssh fills in what is absent', () => {
+    assert.deepEqual(resolveEndpoint({ host: 'ssh://deploy@build-box:2222/run/docker.sock' }, {}), {
+      kind: 'ssh',
+      user: 'deploy',
+      hostname: 'build-box',
+      port: 2222,
+      remoteSocket: '/run/docker.sock',
+      url: 'ssh://deploy@build-box:2222/run/docker.sock',
+      source: 'option',
+    });
+    const alias = resolveEndpoint({}, { DOCKER_HOST: 'ssh://gantry-test' });
+    assert.deepEqual(alias, {
+      kind: 'ssh',
+      user: undefined,
+      hostname: 'gantry-test',
+      port: undefined,
+      remoteSocket: undefined,
+      url: 'ssh://gantry-test',
+      source: 'env',
+    });
+  });
+
+  test('IPv6 literals lose their brackets in hostname only', () => {
+    const endpoint = resolveEndpoint({ host: 'ssh://root@[::1]:22' }, {});
+    assert.equal(endpoint.kind === 'ssh' && endpoint.hostname, '::1');
+    assert.equal(endpoint.url, 'ssh://root@[::1]:22');
+  });
+
+  test('a host or user starting with "-" is refused before ssh runs, naming the part', () => {
+    assert.throws(
+      () => resolveEndpoint({ host: 'ssh://-oProxyCommand=touch%20x' }, {}),
+      /host name must not start with "-"/,
+    );
+    assert.throws(() => resolveEndpoint({ host: 'ssh://-F@h' }, {}), /user name must not start with "-"/);
+  });
+
+  test('a password in the URL is refused and never echoed', () => {
+    assert.throws(
+      () => resolveEndpoint({ host: 'ssh://me:hunter2@h' }, {}),
+      (err: unknown) =>
+        err instanceof EngineError && /password/.test(err.message) && !err.message.includes('hunter2'),
+    );
   });
 });

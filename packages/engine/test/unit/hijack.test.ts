@@ -3,6 +3,7 @@ import { type AddressInfo, createServer, type Server, type Socket } from 'node:n
 import { after, before, test } from 'node:test';
 import { resolveEndpoint } from '../../src/transport/endpoint.ts';
 import { hijack } from '../../src/transport/hijack.ts';
+import { createDialer } from '../../src/transport/socket.ts';
 
 // The daemon answers attach / exec with `101 UPGRADED` when asked to upgrade — the integration
 // tests cover that form. Older daemons, and proxies that drop the Upgrade header, answer with a
@@ -21,7 +22,7 @@ before(async () => {
 });
 after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const endpoint = () => resolveEndpoint({ host: `tcp://127.0.0.1:${port}` }, {});
+const dialer = () => createDialer(resolveEndpoint({ host: `tcp://127.0.0.1:${port}` }, {}));
 const request = { method: 'POST', path: '/v1.41/exec/x/start', body: '{}', operation: 'ExecStart' };
 
 test('the bare 200 form: the stream starts right after the head, also within the same read', async () => {
@@ -29,7 +30,7 @@ test('the bare 200 form: the stream starts right after the head, also within the
     socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.raw-stream\r\n\r\nhello ');
     setTimeout(() => socket.end('world'), 10);
   };
-  const connection = await hijack(endpoint(), 1000, request);
+  const connection = await hijack(dialer(), 1000, request);
   assert.equal(connection.status, 200);
   assert.equal(connection.headers['content-type'], 'application/vnd.docker.raw-stream');
   const chunks: Buffer[] = [connection.head];
@@ -43,7 +44,7 @@ test('the 101 form, with the head split across reads', async () => {
     socket.write('HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\n');
     setTimeout(() => socket.end('Upgrade: tcp\r\n\r\nraw bytes'), 10);
   };
-  const connection = await hijack(endpoint(), 1000, request);
+  const connection = await hijack(dialer(), 1000, request);
   assert.equal(connection.status, 101);
   assert.equal(connection.headers.upgrade, 'tcp');
   const chunks: Buffer[] = [connection.head];
@@ -59,7 +60,7 @@ test('an error status is an EngineApiError with the daemon message', async () =>
       `HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: ${message.length}\r\n\r\n${message}`,
     );
   };
-  await assert.rejects(hijack(endpoint(), 1000, request), {
+  await assert.rejects(hijack(dialer(), 1000, request), {
     name: 'EngineApiError',
     code: 'API_NOT_FOUND',
     message: 'No such exec instance: x',

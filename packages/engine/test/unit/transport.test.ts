@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import { resolveEndpoint } from '../../src/transport/endpoint.ts';
 import { HttpTransport } from '../../src/transport/http.ts';
+import { createDialer } from '../../src/transport/socket.ts';
 
 // A real HTTP/1.1 peer (Node's server) for the transport faults the daemon cannot be made to
 // produce on demand: idle keep-alive connections closed under us, stalls, slow bodies.
@@ -24,7 +25,9 @@ before(async () => {
 after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 function transport(idle?: number): HttpTransport {
-  const t = new HttpTransport(resolveEndpoint({ host: `tcp://127.0.0.1:${port}` }, {}), { idle });
+  const t = new HttpTransport(createDialer(resolveEndpoint({ host: `tcp://127.0.0.1:${port}` }, {})), {
+    idle,
+  });
   after(() => t.close());
   return t;
 }

@@ -1,0 +1,246 @@
+/**
+ * A Podman of the run's own for the Podman pass of `npm test`: `podman system service` serving the
+ * Docker-compatible API on a unix socket in the slot's directory. Everything Podman keeps is the
+ * harness's — containers.conf, storage.conf and registries.conf are ours (CONTAINERS_CONF & co.), so
+ * is the graph root, run root, libpod tmp dir, network config dir, events log and default network
+ * (own bridge and subnet per slot) — and all of it is reset and deleted at teardown.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { endpointFor, engineRequest, ensureTools, ping } from './engine.ts';
+import {
+  findInPath,
+  isRoot,
+  isRunning,
+  processArgv,
+  run,
+  sleep,
+  spawnDetached,
+  stopProcess,
+  tailOfFile,
+  tryRun,
+  waitUntil,
+} from './exec.ts';
+import { say } from './log.ts';
+import type { SlotPaths } from './paths.ts';
+import type { RegistryInfo } from './registry.ts';
+import { unmountUnder } from './tls-daemon.ts';
+
+const PROGRAM = 'podman';
+
+export interface PodmanInfo {
+  pid: number;
+  /** `unix:///…/podman.sock` */
+  dockerHost: string;
+  /** What the service reports as its version (`Podman Engine` component), e.g. `4.3.1`. */
+  version: string;
+}
+
+function layout(paths: SlotPaths) {
+  const dir = paths.podmanDir;
+  const slot = paths.slot;
+  return {
+    containersConf: join(dir, 'containers.conf'),
+    storageConf: join(dir, 'storage.conf'),
+    registriesConf: join(dir, 'registries.conf'),
+    graphRoot: join(dir, 'storage'),
+    networkDir: join(dir, 'networks'),
+    imageCopyDir: join(dir, 'tmp'),
+    events: join(dir, 'events.log'),
+    socket: join(dir, 'podman.sock'),
+    log: join(dir, 'service.log'),
+    runRoot: join(paths.podmanRunRoot, 'storage'),
+    libpodTmp: join(paths.podmanRunRoot, 'libpod'),
+    // Per slot, apart from Podman's defaults (podman0, 10.88.0.0/16, 10.89+), docker0 and the second
+    // dockerd's 10.213/10.214 ranges: two runs' Podmans must not share a bridge or hand out one address.
+    network: `gantry-test-podman${slot === 0 ? '' : `-${slot}`}`,
+    bridge: `gantry-pod${slot}`,
+    subnet: `10.215.${slot}.0/24`,
+    gateway: `10.215.${slot}.1`,
+    subnetPool: `10.216.${slot * 16}.0/20`,
+  };
+}
+
+type Layout = ReturnType<typeof layout>;
+
+/** The environment every podman command of this run gets: our configuration files and no others. */
+function podmanEnv(files: Layout): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    CONTAINERS_CONF: files.containersConf,
+    CONTAINERS_STORAGE_CONF: files.storageConf,
+    CONTAINERS_REGISTRIES_CONF: files.registriesConf,
+  };
+}
+
+/**
+ * The harness registry as the Podman pass names it: `localhost:PORT`. Podman's `POST /auth` ignores
+ * registries.conf and tries plain HTTP only for `localhost:` addresses, so with `127.0.0.1:PORT`
+ * every login would fail ("server gave HTTP response to HTTPS client"). Same registry, same images.
+ */
+export function registryForPodman(registry: RegistryInfo): RegistryInfo {
+  const host = registry.host.replace(/^127\.0\.0\.1:/, 'localhost:');
+  return { ...registry, host, image: registry.image.replace(registry.host, host) };
+}
+
+/**
+ * Installs Podman when missing (apt, as root), writes the run's configuration, starts the service and
+ * waits until it answers `/_ping`. `insecureRegistries` (`host:PORT`, plain HTTP) are marked insecure.
+ */
+export async function startPodman(
+  paths: SlotPaths,
+  insecureRegistries: string[],
+  record: (pid: number) => void,
+): Promise<PodmanInfo> {
+  if (!isRoot())
+    throw new Error(
+      'the Podman pass runs a rootful Podman with storage of its own, which needs root (or set GANTRY_TEST_PODMAN=skip)',
+    );
+  await ensureTools([{ program: PROGRAM, pkg: 'podman' }]);
+  const files = layout(paths);
+  await stopPodman(paths, undefined); // whatever an earlier run in this slot left
+  for (const dir of [files.graphRoot, files.networkDir, files.imageCopyDir, paths.podmanRunRoot])
+    mkdirSync(dir, { recursive: true });
+  writeConfiguration(files, insecureRegistries);
+
+  const dockerHost = `unix://${files.socket}`;
+  say(`starting Podman's Docker-compatible service at ${dockerHost} (log: ${files.log})`);
+  const pid = spawnDetached(
+    findInPath(PROGRAM) ?? PROGRAM,
+    ['system', 'service', '--time=0', dockerHost],
+    files.log,
+    podmanEnv(files),
+  );
+  record(pid);
+  const endpoint = endpointFor(dockerHost);
+  await waitUntil(
+    'podman system service',
+    () => ping(endpoint),
+    30_000,
+    () =>
+      isRunning(pid, PROGRAM)
+        ? undefined
+        : `exited at start-up; ${files.log} ends with:\n${tailOfFile(files.log)}`,
+  );
+  const version = await podmanVersion(dockerHost);
+  say(`Podman ${version} (pid ${pid}) is up at ${dockerHost}`);
+  return { pid, dockerHost, version };
+}
+
+async function podmanVersion(dockerHost: string): Promise<string> {
+  const response = await engineRequest(endpointFor(dockerHost), 'GET', '/v1.41/version');
+  const { Components } = JSON.parse(response.body) as { Components?: { Name: string; Version: string }[] };
+  return Components?.find((component) => component.Name === 'Podman Engine')?.Version ?? 'unknown';
+}
+
+function writeConfiguration(files: Layout, insecureRegistries: string[]): void {
+  writeFileSync(
+    files.containersConf,
+    `# Written by the Gantry test harness; CONTAINERS_CONF makes Podman read this file only.
+[containers]
+# Podman's built-in default ulimits ask for more open files than this machine's hard limit allows.
+default_ulimits = []
+# No journald here: logs in files, which the compat logs endpoint reads.
+log_driver = "k8s-file"
+
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+events_logfile_path = "${files.events}"
+tmp_dir = "${files.libpodTmp}"
+volume_path = "${join(files.graphRoot, 'volumes')}"
+image_copy_tmp_dir = "${files.imageCopyDir}"
+
+[network]
+network_backend = "netavark"
+network_config_dir = "${files.networkDir}"
+default_network = "${files.network}"
+default_subnet = "${files.subnet}"
+default_subnet_pools = [{ base = "${files.subnetPool}", size = 24 }]
+`,
+  );
+  writeFileSync(
+    files.storageConf,
+    `[storage]
+driver = "overlay"
+graphroot = "${files.graphRoot}"
+runroot = "${files.runRoot}"
+`,
+  );
+  // The harness registry speaks plain HTTP: Podman (unlike dockerd) does not trust 127.0.0.1 by itself.
+  const insecure = insecureRegistries.map(
+    (host) => `\n[[registry]]\nlocation = "${host}"\ninsecure = true\n`,
+  );
+  writeFileSync(files.registriesConf, `unqualified-search-registries = ["docker.io"]\n${insecure.join('')}`);
+  // The default network, written out so it gets a bridge of its own (Podman would make podman0).
+  writeFileSync(
+    join(files.networkDir, `${files.network}.json`),
+    `${JSON.stringify(
+      {
+        name: files.network,
+        id: randomBytes(32).toString('hex'),
+        driver: 'bridge',
+        network_interface: files.bridge,
+        created: new Date().toISOString(),
+        subnets: [{ subnet: files.subnet, gateway: files.gateway }],
+        ipv6_enabled: false,
+        internal: false,
+        dns_enabled: false,
+        ipam_options: { driver: 'host-local' },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+}
+
+/**
+ * Stops the service, then removes every container (killed at once, not after a 10 s stop timeout),
+ * image, volume and network of the run's Podman with `podman system reset`, stops what survived it
+ * (conmon, aardvark-dns), unmounts what is left and deletes the directories and the bridge.
+ */
+export async function stopPodman(paths: SlotPaths, pid: number | undefined): Promise<void> {
+  const files = layout(paths);
+  if (pid !== undefined) {
+    say(`stopping Podman (pid ${pid})`);
+    await stopProcess(pid, PROGRAM, 10_000);
+  }
+  if (existsSync(files.containersConf)) {
+    const env = podmanEnv(files);
+    const removed = await tryRun(PROGRAM, ['rm', '--all', '--force', '--time=0'], { env });
+    if (removed.code !== 0) say(`podman rm --all: ${removed.stderr.trim()}`);
+    await run(PROGRAM, ['system', 'reset', '--force'], { env });
+  }
+  await killLeftovers([paths.podmanDir, paths.podmanRunRoot]);
+  await unmountUnder([paths.podmanDir, paths.podmanRunRoot]);
+  if ((await tryRun('ip', ['link', 'show', files.bridge])).code === 0)
+    await run('ip', ['link', 'delete', files.bridge]);
+  rmSync(paths.podmanDir, { recursive: true, force: true });
+  rmSync(paths.podmanRunRoot, { recursive: true, force: true });
+}
+
+/**
+ * Processes that name the run's Podman directories in their argv — conmon of exec sessions (they
+ * linger 300 s after the exec ended), aardvark-dns — belong to nothing that still exists once the
+ * store is reset: killed outright, all at once.
+ */
+async function killLeftovers(roots: string[]): Promise<void> {
+  const leftovers = readdirSync('/proc')
+    .map(Number)
+    .filter((pid) => Number.isInteger(pid) && pid !== process.pid)
+    .filter((pid) =>
+      processArgv(pid)?.some((arg) => roots.some((root) => arg === root || arg.includes(`${root}/`))),
+    );
+  if (leftovers.length === 0) return;
+  say(`killing ${leftovers.length} leftover process(es) of Podman (conmon, aardvark-dns)`);
+  for (const pid of leftovers) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  const deadline = Date.now() + 5_000;
+  while (leftovers.some((pid) => processArgv(pid) !== undefined) && Date.now() < deadline) await sleep(50);
+}
