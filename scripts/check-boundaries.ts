@@ -8,6 +8,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
 
 const root = resolve(import.meta.dirname, '..');
 const ENGINE_ENTRY_POINTS = new Set([
@@ -15,8 +16,47 @@ const ENGINE_ENTRY_POINTS = new Set([
   '@gantry/engine/operations',
   '@gantry/engine/streams',
 ]);
-const IMPORT_PATTERN =
-  /^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm;
+
+/** A module a file loads: `import` / `export ... from` statements and dynamic `import()` calls. */
+interface ModuleReference {
+  readonly specifier: string;
+  /** `import type` / `export type`: erased at compile time, so it loads nothing at run time. */
+  readonly typeOnly: boolean;
+}
+
+/**
+ * Every module reference in a file, read with the TypeScript parser — so code in comments (TSDoc
+ * examples) is not mistaken for an import, and lazy `import('...')` calls are checked too.
+ */
+function moduleReferences(file: string, text: string): ModuleReference[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
+  const found: ModuleReference[] = [];
+  const visit = (node: ts.Node): void => {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
+      const typeOnly = ts.isImportDeclaration(node)
+        ? Boolean(node.importClause?.isTypeOnly)
+        : node.isTypeOnly;
+      found.push({ specifier: node.moduleSpecifier.text, typeOnly });
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0])
+    ) {
+      found.push({ specifier: node.arguments[0].text, typeOnly: false });
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
+      const literal = node.argument.literal;
+      if (ts.isStringLiteral(literal)) found.push({ specifier: literal.text, typeOnly: true });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
 
 function sourceFiles(dir: string): string[] {
   let entries: string[];
@@ -55,9 +95,7 @@ for (const pkg of readdirSync(join(root, 'packages'))) {
   const pkgDir = join(root, 'packages', pkg);
   for (const file of [...sourceFiles(join(pkgDir, 'src')), ...sourceFiles(join(pkgDir, 'test'))]) {
     const text = readFileSync(file, 'utf8');
-    for (const match of text.matchAll(IMPORT_PATTERN)) {
-      const specifier = match[3] ?? match[4] ?? '';
-      const typeOnly = Boolean(match[2]);
+    for (const { specifier, typeOnly } of moduleReferences(file, text)) {
       const where = relative(root, file);
       if (specifier.startsWith('.')) {
         const target = resolve(dirname(file), specifier);

@@ -198,7 +198,8 @@ runroot = "${files.runRoot}"
 /**
  * Stops the service, then removes every container (killed at once, not after a 10 s stop timeout),
  * image, volume and network of the run's Podman with `podman system reset`, stops what survived it
- * (conmon, aardvark-dns), unmounts what is left and deletes the directories and the bridge.
+ * (conmon, aardvark-dns), unmounts what is left, removes the bridges and iptables rules left in the
+ * run's address ranges and deletes the directories.
  */
 export async function stopPodman(paths: SlotPaths, pid: number | undefined): Promise<void> {
   const files = layout(paths);
@@ -214,8 +215,7 @@ export async function stopPodman(paths: SlotPaths, pid: number | undefined): Pro
   }
   await killLeftovers([paths.podmanDir, paths.podmanRunRoot]);
   await unmountUnder([paths.podmanDir, paths.podmanRunRoot]);
-  if ((await tryRun('ip', ['link', 'show', files.bridge])).code === 0)
-    await run('ip', ['link', 'delete', files.bridge]);
+  await removeNetworkLeftovers([files.subnet, files.subnetPool]);
   rmSync(paths.podmanDir, { recursive: true, force: true });
   rmSync(paths.podmanRunRoot, { recursive: true, force: true });
 }
@@ -243,4 +243,71 @@ async function killLeftovers(roots: string[]): Promise<void> {
   }
   const deadline = Date.now() + 5_000;
   while (leftovers.some((pid) => processArgv(pid) !== undefined) && Date.now() < deadline) await sleep(50);
+}
+
+/**
+ * What netavark leaves when a network goes while containers are on it (Podman allows that) or a
+ * container is killed without its network teardown: bridges holding an address in `ranges`, and
+ * iptables rules for those ranges with the NETAVARK chains they jump to (and their NETAVARK-DN-
+ * port-forwarding twins). Nothing outside the run's own ranges is touched.
+ */
+async function removeNetworkLeftovers(ranges: string[]): Promise<void> {
+  const ours = (address: string) => ranges.some((range) => inRange(address, range));
+  const bridges = new Set<string>();
+  for (const line of (await run('ip', ['-o', '-4', 'addr', 'show'])).split('\n')) {
+    const [, name, , address] = line.split(/\s+/); // "163: podman1    inet 10.216.0.1/24 brd ..."
+    if (!name || !address || !ours(address)) continue;
+    say(`deleting Podman's leftover bridge ${name} (${address})`);
+    bridges.add(name);
+    await tryRun('ip', ['link', 'delete', name]);
+  }
+  if (!findInPath('iptables')) return;
+  for (const table of ['nat', 'filter']) {
+    const rules = (await tryRun('iptables', ['-t', table, '-S'])).stdout
+      .split('\n')
+      .map(ruleArgs)
+      .filter((args) => args[0] === '-A');
+    const target = (args: string[]) => args[args.indexOf('-j') + 1] ?? '';
+    const chains = new Set<string>();
+    // By address (-s/-d in the ranges) or by one of the bridges just deleted (-i/-o, isolation rules).
+    const doomed = rules.filter((args) =>
+      args.some((arg, i) => {
+        const option = args[i - 1] ?? '';
+        return (
+          (['-s', '-d'].includes(option) && ours(arg)) || (['-i', '-o'].includes(option) && bridges.has(arg))
+        );
+      }),
+    );
+    // Only a network's own chains (NETAVARK-<hash>), never the shared NETAVARK-HOSTPORT-* ones.
+    for (const args of doomed) if (/^NETAVARK-[0-9A-F]{8,}$/.test(target(args))) chains.add(target(args));
+    for (const chain of [...chains]) chains.add(chain.replace(/^NETAVARK-/, 'NETAVARK-DN-'));
+    const jumps = rules.filter((args) => chains.has(target(args)));
+    if (doomed.length === 0 && jumps.length === 0) continue;
+    say(
+      `deleting ${new Set([...doomed, ...jumps]).size} leftover ${table} rule(s) and chain(s) ${[...chains].join(' ')}`,
+    );
+    for (const args of new Set([...doomed, ...jumps]))
+      await tryRun('iptables', ['-t', table, '-D', ...args.slice(1)]);
+    for (const chain of chains) {
+      await tryRun('iptables', ['-t', table, '-F', chain]);
+      await tryRun('iptables', ['-t', table, '-X', chain]);
+    }
+  }
+}
+
+/** A line of `iptables -S` as argv: `"quoted comments"` are one argument, unquoted. */
+function ruleArgs(line: string): string[] {
+  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((match) => match[1] ?? match[2] ?? '');
+}
+
+/** Whether an IPv4 address or subnet (`a.b.c.d[/n]`) lies in `range` (`a.b.c.d/n`). */
+function inRange(address: string, range: string): boolean {
+  const toNumber = (ip: string) => ip.split('.').reduce((value, octet) => value * 256 + Number(octet), 0);
+  const [network = '', bits = '32'] = range.split('/');
+  const block = 2 ** (32 - Number(bits));
+  const ip = address.split('/')[0] ?? '';
+  return (
+    /^\d+\.\d+\.\d+\.\d+$/.test(ip) &&
+    Math.floor(toNumber(ip) / block) === Math.floor(toNumber(network) / block)
+  );
 }

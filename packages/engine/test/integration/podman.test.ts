@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EngineApiError, type EventMessage } from '../../src/index.ts';
-import { ENGINE, TEST_IMAGE, TEST_LABEL, TEST_LABELS, testClient, uniqueName } from '../support.ts';
+import { ENGINE, registry, TEST_IMAGE, TEST_LABEL, TEST_LABELS, testClient, uniqueName } from '../support.ts';
 
 const containers: string[] = [];
 const images: string[] = [];
@@ -130,14 +130,32 @@ describe('Podman 4.3 differences', { skip: ENGINE === 'podman' ? false : 'Podman
     });
   });
 
-  test("a network with a running container on it is removed; the container's inspect still names it", async () => {
+  test('connect with an alias and disconnect work; NetworkID is the name; removal while attached succeeds', async () => {
     const id = await runningContainer();
     const name = uniqueName('net');
     const { Id: network = '' } = await docker.networks.create({ Name: name, Labels: TEST_LABELS });
+    await docker.networks.connect(network, { Container: id, EndpointConfig: { Aliases: ['gantry-alias'] } });
+    const settings = (await docker.containers.inspect(id)).NetworkSettings?.Networks?.[name];
+    assert.equal(settings?.NetworkID, name);
+    assert.ok(settings?.Aliases?.includes('gantry-alias'));
+    await docker.networks.disconnect(network, { Container: id });
+    assert.equal((await docker.networks.inspect(network)).Containers?.[id], undefined);
     await docker.networks.connect(network, { Container: id });
     await docker.networks.remove(network);
     await assert.rejects(docker.networks.inspect(network), { code: 'API_NOT_FOUND' });
     const attached = (await docker.containers.inspect(id)).NetworkSettings?.Networks ?? {};
-    assert.equal(attached[name]?.NetworkID, name, 'a stale entry, whose NetworkID is the name');
+    assert.equal(attached[name]?.NetworkID, name, 'a stale entry is left');
+  });
+
+  test('push with credentials resolves with the digest; pulled back by digest it is the test image', async () => {
+    const auth = { username: registry.user, password: registry.password, serveraddress: registry.host };
+    const repo = `${registry.host}/gantry-test-tmp/${uniqueName('push')}`;
+    await docker.images.tag(TEST_IMAGE, { repo, tag: 'v1' });
+    images.push(`${repo}:v1`);
+    const { digest } = await docker.images.push(`${repo}:v1`, { auth }).wait();
+    assert.match(digest ?? '', /^sha256:[0-9a-f]{64}$/);
+    await docker.images.remove(`${repo}:v1`);
+    const { image } = await docker.images.pull(`${repo}@${digest}`, { auth }).wait();
+    assert.equal(image.Id, (await docker.images.inspect(TEST_IMAGE)).Id);
   });
 });
