@@ -1,0 +1,47 @@
+/**
+ * Everything a command touches outside its arguments, injected so commands stay pure and testable:
+ * output streams, stdin, the environment, the terminal, the clock, cancellation and the engine client.
+ * main.ts builds the real one (process-io.ts); tests build a fake (test/support.ts).
+ */
+import type { DockerClient } from '@gantry/engine';
+
+export interface Output {
+  /** Writes text (UTF-8) or bytes, in order with the other writes to this output. */
+  write(chunk: string | Uint8Array): void;
+  /** Whether this output is a terminal (progress bars redraw in place only then). */
+  readonly isTTY: boolean;
+  /** The stream itself, for piping bulk data with backpressure (`logs -f`, `export`, `save`). */
+  readonly stream: NodeJS.WritableStream;
+}
+
+export interface Input extends NodeJS.ReadableStream {
+  readonly isTTY?: boolean;
+  setRawMode?(raw: boolean): unknown;
+}
+
+export interface TerminalSize {
+  readonly columns: number;
+  readonly rows: number;
+}
+
+export interface CommandIO {
+  readonly stdout: Output;
+  readonly stderr: Output;
+  readonly stdin: Input;
+  /** The environment the command sees (`DOCKER_*`, `HOME`, …). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Aborted on Ctrl-C (SIGINT): pass it to every SDK call so the request is closed. */
+  readonly signal: AbortSignal;
+  /** `-D` was given: print extra detail (main adds error codes and causes itself). */
+  readonly debug: boolean;
+  /** The terminal's size, or undefined when stdout is not a terminal. */
+  terminalSize(): TerminalSize | undefined;
+  /**
+   * The engine client, from the global flags and `DOCKER_*` environment. Created — and the SDK
+   * loaded — on the first call, so commands that never talk to the engine start faster; main
+   * closes it after the command.
+   */
+  client(): Promise<DockerClient>;
+  /** Milliseconds since the epoch ("2 minutes ago" columns use it; tests pin it). */
+  now(): number;
+}
