@@ -7,6 +7,7 @@
  *   npm run bench -- --only ping-seq,logs
  *   npm run bench -- --impl gantry     one implementation only (profiling)
  *   npm run bench -- --out path.json   JSON somewhere else than bench/results/latest.json
+ *   npm run bench -- cli               the `gantry` CLI's start-up vs the docker CLI (bench/cli.ts)
  */
 import { cpus, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
@@ -55,7 +56,8 @@ const PROFILES = {
   },
 } as const;
 
-const { values: args } = parseArgs({
+const { values: args, positionals } = parseArgs({
+  allowPositionals: true,
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
@@ -67,9 +69,16 @@ const { values: args } = parseArgs({
 
 if (args.help) {
   console.log(
-    `usage: npm run bench [-- --quick] [--only ${CASE_IDS.join(',')}] [--impl ${IMPLS.join(',')}] [--out file.json]\nsee bench/README.md`,
+    `usage: npm run bench [-- --quick] [--only ${CASE_IDS.join(',')}] [--impl ${IMPLS.join(',')}] [--out file.json]\n       npm run bench -- cli [--quick] [--out file.json]\nsee bench/README.md`,
   );
   process.exit(0);
+}
+
+/** A case group named on the command line: `cli` (the CLI's start-up); none: the SDK cases. */
+const group = positionals[0];
+if (group !== undefined && (group !== 'cli' || positionals.length > 1)) {
+  console.error(`bench: unknown case group "${positionals.join(' ')}" — known: cli (or none: the SDK cases)`);
+  process.exit(2);
 }
 
 const only = args.only ? args.only.split(',').map((s) => s.trim()) : [...CASE_IDS];
@@ -253,7 +262,15 @@ async function main(): Promise<number> {
   return problems.length ? 1 : 0;
 }
 
-main().then(
+async function runCliGroup(): Promise<number> {
+  const { runCliBench } = await import('./cli.ts');
+  return runCliBench({
+    quick: args.quick,
+    out: args.out ?? join(import.meta.dirname, 'results', 'cli.json'),
+  });
+}
+
+(group === 'cli' ? runCliGroup() : main()).then(
   (code) => {
     process.exitCode = code;
   },

@@ -226,6 +226,11 @@ const TOOLS: Tool[] = [
   { program: 'openssl', pkg: 'openssl' },
   { program: 'ip', pkg: 'iproute2' },
   { program: 'tar', pkg: 'tar' },
+  // The CLI's interactive tests (run -it, exec -it, detach keys) type into a terminal through tmux.
+  { program: 'tmux', pkg: 'tmux' },
+  // The CLI's completion scripts are loaded into these shells (bash is always there).
+  { program: 'zsh', pkg: 'zsh' },
+  { program: 'fish', pkg: 'fish' },
 ];
 
 /** Installs (apt, as root) whatever tool is missing; without root or apt, says what to install. */

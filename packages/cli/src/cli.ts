@@ -19,6 +19,8 @@ export interface CliEnvironment {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly signal: AbortSignal;
   terminalSize(): TerminalSize | undefined;
+  /** See {@link CommandIO.trapSignals}; without it (test fakes) nothing is routed. */
+  trapSignals?(handler: (signal: NodeJS.Signals) => void): () => void;
   now(): number;
   /** Makes the engine client; the real one imports the SDK on first use. */
   connect(options: ConnectOptions): Promise<DockerClient>;
@@ -46,11 +48,23 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
     const io: CommandIO = {
       stdout: environment.stdout,
       stderr: environment.stderr,
-      stdin: environment.stdin,
-      env: environment.env,
+      // A getter: reading process.stdin opens it (~2 ms, and a handle), so only commands that use it pay.
+      get stdin() {
+        return environment.stdin;
+      },
+      // `--config DIR` is DOCKER_CONFIG for every command (login, logout, context…), as for docker.
+      env:
+        typeof globals.values.config === 'string'
+          ? { ...environment.env, DOCKER_CONFIG: globals.values.config }
+          : environment.env,
       signal: environment.signal,
       debug,
+      connection: {
+        context: globals.values.context as string | undefined,
+        hosts: globals.values.host as string[],
+      },
       terminalSize: () => environment.terminalSize(),
+      trapSignals: (handler) => environment.trapSignals?.(handler) ?? (() => undefined),
       now: () => environment.now(),
       client: () => {
         client ??= environment.connect(connectOptions(globals, environment.env));

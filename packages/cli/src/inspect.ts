@@ -18,6 +18,8 @@ export async function printInspect(
   lookup: Lookup,
   format: string | undefined,
   io: CommandIO,
+  /** Escape `<`, `>`, `&` in the default output, for objects docker marshals itself (contexts). */
+  options: { readonly escapeHtml?: boolean } = {},
 ): Promise<number> {
   // Parsed before any request, so a bad template costs no engine round trip.
   const template = format && format !== 'json' ? compile(format) : undefined;
@@ -39,6 +41,7 @@ export async function printInspect(
       }
     }
   } else if (format === 'json') io.stdout.write(`${goJson(found, { escapeHtml: false })}\n`);
+  else if (options.escapeHtml) io.stdout.write(`${goJson(found, { escapeHtml: true, indent: '    ' })}\n`);
   else io.stdout.write(inspectJson(found));
   if (failures.length === 0) return 0;
   io.stderr.write(`${failures.join('\n')}\n`);

@@ -34,8 +34,19 @@ export interface CommandIO {
   readonly signal: AbortSignal;
   /** `-D` was given: print extra detail (main adds error codes and causes itself). */
   readonly debug: boolean;
+  /**
+   * The global connection flags as given (`--context`, `-H`); the `context` commands decide the
+   * current context by them, as docker does (`--context` first, `-H` means `default`).
+   */
+  readonly connection?: { readonly context: string | undefined; readonly hosts: readonly string[] };
   /** The terminal's size, or undefined when stdout is not a terminal. */
   terminalSize(): TerminalSize | undefined;
+  /**
+   * Routes the signals a user sends the CLI (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR2, SIGTSTP) to
+   * `handler` until the returned function is called — docker's `--sig-proxy` (run, attach, start -a)
+   * forwards them to the container. While routed, Ctrl-C no longer aborts `signal`.
+   */
+  trapSignals(handler: (signal: NodeJS.Signals) => void): () => void;
   /**
    * The engine client, from the global flags and `DOCKER_*` environment. Created — and the SDK
    * loaded — on the first call, so commands that never talk to the engine start faster; main

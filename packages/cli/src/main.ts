@@ -9,10 +9,12 @@ import module from 'node:module';
 module.enableCompileCache?.();
 
 const { runCli } = await import('./cli.ts');
-const { drained, processEnvironment } = await import('./process-io.ts');
+const { drained, processEnvironment, signalsTrapped } = await import('./process-io.ts');
 
 const interrupt = new AbortController();
 process.on('SIGINT', () => {
+  // run / attach with --sig-proxy forward Ctrl-C to the container instead.
+  if (signalsTrapped()) return;
   // First Ctrl-C: cancel the running request and let the command end; a second one exits at once.
   if (interrupt.signal.aborted) process.exit(130);
   interrupt.abort(new Error('interrupted'));

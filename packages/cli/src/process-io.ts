@@ -17,8 +17,36 @@ export function processEnvironment(signal: AbortSignal): CliEnvironment {
     signal,
     terminalSize: () =>
       process.stdout.isTTY ? { columns: process.stdout.columns, rows: process.stdout.rows } : undefined,
+    trapSignals,
     now: () => Date.now(),
     connect: async (options) => (await import('@gantry/engine')).connect(options),
+  };
+}
+
+/** The signals `--sig-proxy` forwards (SIGUSR1 is Node's debugger's; SIGKILL and SIGSTOP cannot be caught). */
+const TRAPPABLE_SIGNALS: readonly NodeJS.Signals[] = [
+  'SIGINT',
+  'SIGTERM',
+  'SIGHUP',
+  'SIGQUIT',
+  'SIGUSR2',
+  'SIGTSTP',
+];
+
+const signalTraps = new Set<(signal: NodeJS.Signals) => void>();
+
+/** Whether a command took the process's signals: main's Ctrl-C handling then stands aside. */
+export function signalsTrapped(): boolean {
+  return signalTraps.size > 0;
+}
+
+function trapSignals(handler: (signal: NodeJS.Signals) => void): () => void {
+  const trap = (signal: NodeJS.Signals) => handler(signal);
+  signalTraps.add(trap);
+  for (const signal of TRAPPABLE_SIGNALS) process.on(signal, trap);
+  return () => {
+    signalTraps.delete(trap);
+    for (const signal of TRAPPABLE_SIGNALS) process.off(signal, trap);
   };
 }
 

@@ -104,7 +104,8 @@ export function gantry(
   args: readonly string[],
   env: Readonly<Record<string, string | undefined>> = process.env,
 ) {
-  return runProcess(process.execPath, [GANTRY_ENTRY, ...args], env);
+  // `--`: Node reads a `--env-file` anywhere in its arguments unless told where its own end.
+  return runProcess(process.execPath, ['--', GANTRY_ENTRY, ...args], env);
 }
 
 /**

@@ -22,17 +22,11 @@ import type { Dirent, Stats } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pipeline, Readable } from 'node:stream';
-import { createGzip } from 'node:zlib';
 import type { CallOptions } from './core.ts';
 import { cleanPath, DockerignoreMatcher, type ParentMatch, parseDockerignore } from './dockerignore.ts';
 import { abortError, EngineError } from './errors.ts';
-import { TAR_TRAILER, type TarEntry, tarHeader, tarPadding } from './tar.ts';
-
-/**
- * File contents are read and sent in pieces of this many bytes (1 MiB): each read is a round trip
- * through libuv's thread pool, and at 64 KiB those round trips, not the disk, set the pace.
- */
-const READ_CHUNK = 1024 * 1024;
+import { TAR_TRAILER, type TarEntry, tarHeader } from './tar.ts';
+import { destroyOnAbort, fileBlocks, READ_CHUNK, tarEntryOf } from './tar-path.ts';
 
 /**
  * Options of {@link buildContext}.
@@ -74,16 +68,11 @@ export function buildContext(directory: string, options: BuildContextOptions = {
     objectMode: false,
     highWaterMark: READ_CHUNK,
   });
-  const stream = options.gzip ? pipeline(tar, createGzip(), () => {}) : tar;
-  if (signal) {
-    const onAbort = () => stream.destroy(abortError(signal));
-    if (signal.aborted) queueMicrotask(onAbort);
-    else {
-      signal.addEventListener('abort', onAbort, { once: true });
-      stream.once('close', () => signal.removeEventListener('abort', onAbort));
-    }
-  }
-  return stream;
+  // node:zlib is loaded only when asked for: most contexts go uncompressed over a local socket.
+  const stream = options.gzip
+    ? pipeline(tar, process.getBuiltinModule('node:zlib').createGzip(), () => {})
+    : tar;
+  return destroyOnAbort(stream, signal);
 }
 
 /**
@@ -200,74 +189,22 @@ async function* walk(
     } catch (err) {
       throw unreadable(path, err);
     }
-    const tarEntry = await toTarEntry(path, stats, absolutePath);
-    if (!tarEntry) continue;
-    yield tarHeader(tarEntry);
-    if (stats.isFile()) yield* fileContent(absolutePath, path, stats.size, signal);
-    else if (stats.isDirectory()) yield* walk(absolutePath, path, state, matcher, signal);
-  }
-}
-
-/** The tar entry for what `lstat` found; undefined for a socket (tar cannot hold one). */
-async function toTarEntry(path: string, stats: Stats, absolutePath: string): Promise<TarEntry | undefined> {
-  const common = { name: path, mode: stats.mode & 0o7777, mtime: Math.floor(stats.mtimeMs / 1000) };
-  if (stats.isFile()) return { ...common, type: 'file', size: stats.size };
-  if (stats.isDirectory()) return { ...common, type: 'directory' };
-  if (stats.isSymbolicLink()) {
+    let tarEntry: TarEntry | undefined;
     try {
-      return { ...common, type: 'symlink', linkname: await fs.readlink(absolutePath) };
+      tarEntry = await tarEntryOf(path, stats, absolutePath, { keepOwner: false });
     } catch (err) {
       throw unreadable(path, err);
     }
-  }
-  if (stats.isFIFO()) return { ...common, type: 'fifo' };
-  if (stats.isCharacterDevice() || stats.isBlockDevice()) {
-    // Linux `major()` / `minor()` of the packed device number.
-    const device = BigInt(stats.rdev);
-    return {
-      ...common,
-      type: stats.isCharacterDevice() ? 'char-device' : 'block-device',
-      devmajor: Number(((device >> 8n) & 0xfffn) | ((device >> 32n) & ~0xfffn)),
-      devminor: Number((device & 0xffn) | ((device >> 12n) & ~0xffn)),
-    };
-  }
-  return undefined;
-}
-
-/** Exactly `size` bytes of the file (the size the header announced), then the block padding. */
-async function* fileContent(
-  absolutePath: string,
-  path: string,
-  size: number,
-  signal: AbortSignal | undefined,
-): AsyncGenerator<Buffer, void, undefined> {
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(absolutePath, 'r');
-  } catch (err) {
-    throw unreadable(path, err);
-  }
-  try {
-    let position = 0;
-    while (position < size) {
-      if (signal?.aborted) throw abortError(signal);
-      // A fresh buffer per piece: the consumer may still hold the previous one.
-      const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK, size - position));
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-      if (bytesRead === 0) {
-        throw new EngineError(
-          'INVALID_ARGUMENT',
-          `build context: ${path} shrank from ${size} to ${position} bytes while it was being sent`,
-        );
+    if (!tarEntry) continue;
+    yield tarHeader(tarEntry);
+    if (stats.isFile()) {
+      try {
+        yield* fileBlocks(absolutePath, stats.size, `build context: ${path}`, signal);
+      } catch (err) {
+        throw unreadable(path, err);
       }
-      position += bytesRead;
-      yield bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
-    }
-  } finally {
-    await handle.close();
+    } else if (stats.isDirectory()) yield* walk(absolutePath, path, state, matcher, signal);
   }
-  const padding = tarPadding(size);
-  if (padding.length > 0) yield padding;
 }
 
 function unreadable(path: string, err: unknown): EngineError {

@@ -16,7 +16,6 @@
  * await docker.images.pull('registry.example/team/app:1').wait(); // credentials from /ci/docker-config/config.json
  * ```
  */
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -389,7 +388,8 @@ function runCredentialHelper(
   // The name becomes a file name looked up on PATH: a path separator would make it run a file elsewhere.
   if (/[/\\\0]/.test(name)) return Promise.reject(failure('has a path separator in its name'));
   return new Promise((resolve, reject) => {
-    const child = spawn(program, ['get'], {
+    // node:child_process is loaded only when a credential helper is configured (it costs start-up).
+    const child = process.getBuiltinModule('node:child_process').spawn(program, ['get'], {
       env: context.env as NodeJS.ProcessEnv,
       stdio: ['pipe', 'pipe', 'ignore'],
       windowsHide: true,

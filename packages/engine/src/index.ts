@@ -86,12 +86,16 @@ export {
 export type { PluginPullOptions, PluginUpgradeOptions } from './resources/plugins.ts';
 export type { ServiceCreateOptions, ServiceUpdateOptions, SwarmLogsOptions } from './resources/services.ts';
 export type { SessionOpenOptions } from './resources/session.ts';
-export type { DataUsage, EventsOptions, PingInfo } from './resources/system.ts';
+export type { DataUsage, EngineEvent, EventsOptions, PingInfo } from './resources/system.ts';
 export type { ClusterVolumeSpecInput } from './resources/volumes.ts';
 export { blockIo, cpuPercent, memoryPercent, memoryUsage, networkIo, type StatsSample } from './stats.ts';
 export type { StdioSession } from './stdio.ts';
 export type { LogFrame } from './streams/demux.ts';
 export type { JsonMessage, ProgressResult, ProgressStream } from './streams/progress.ts';
+export type { TarEntry } from './tar.ts';
+export { type ExtractTarOptions, extractTar } from './tar-extract.ts';
+export { type TarPathOptions, tarPath } from './tar-path.ts';
+export { readTar, type TarReadEntry } from './tar-read.ts';
 export type { EndpointSource } from './transport/context.ts';
 export { type Endpoint, resolveEndpoint, type TlsMaterial } from './transport/endpoint.ts';
 export type { Timeouts } from './transport/http.ts';

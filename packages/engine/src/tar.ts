@@ -2,9 +2,10 @@
  * A minimal tar writer: header blocks only, so callers stream file contents themselves and never
  * hold a whole archive. It writes POSIX ustar headers and, when a field does not fit ustar (a name
  * that cannot be split into prefix + name, a non-ASCII name or link target, a size of 8 GiB or
- * more, an mtime before 1970 or after 2242), a PAX extended header before it — what Go's
- * `archive/tar` writes for `FormatPAX`, which is what the docker CLI sends. Owner is always 0:0
- * with no user or group names, as `docker build` sends its context.
+ * more, an mtime before 1970 or after 2242, an owner id of 2^21 or more), a PAX extended header
+ * before it — what Go's `archive/tar` writes for `FormatPAX`, which is what the docker CLI sends.
+ * Owner is 0:0 unless the entry gives one (`docker build` sends 0:0, `docker cp` the files' own),
+ * never with user or group names.
  *
  * An archive is: for each entry {@link tarHeader}, then (regular files) `size` bytes of content and
  * {@link tarPadding}; then {@link TAR_TRAILER}.
@@ -26,6 +27,8 @@ import { cleanPath } from './dockerignore.ts';
 const BLOCK = 512;
 /** Largest value of an 11-digit octal field (size, mtime): 8 GiB − 1. */
 const MAX_OCTAL_11 = 0o77777777777;
+/** Largest value of a 7-digit octal field (uid, gid). */
+const MAX_OCTAL_7 = 0o7777777;
 
 /**
  * One archive entry's metadata.
@@ -38,15 +41,18 @@ const MAX_OCTAL_11 = 0o77777777777;
 export interface TarEntry {
   /** Path inside the archive, `/`-separated, no leading `/` or `./`; a directory gets its `/` added. */
   readonly name: string;
-  readonly type: 'file' | 'directory' | 'symlink' | 'fifo' | 'char-device' | 'block-device';
+  readonly type: 'file' | 'directory' | 'symlink' | 'hardlink' | 'fifo' | 'char-device' | 'block-device';
   /** Permission bits with setuid/setgid/sticky (`0o7777` mask). */
   readonly mode: number;
   /** Modification time in whole seconds since the Unix epoch. */
   readonly mtime: number;
   /** Content length in bytes (regular files; 0 otherwise). */
   readonly size?: number;
-  /** Symlink target. */
+  /** Symlink target; for a hard link, the archive name of the entry it links to. */
   readonly linkname?: string;
+  /** Numeric owner and group (default 0). */
+  readonly uid?: number;
+  readonly gid?: number;
   /** Device numbers of a character or block device. */
   readonly devmajor?: number;
   readonly devminor?: number;
@@ -54,6 +60,7 @@ export interface TarEntry {
 
 const TYPEFLAG: Readonly<Record<TarEntry['type'], string>> = {
   file: '0',
+  hardlink: '1',
   symlink: '2',
   'char-device': '3',
   'block-device': '4',
@@ -108,6 +115,10 @@ export function tarHeader(entry: TarEntry): Buffer {
   if (!fitsUstar(linkname, 100)) pax.linkpath = linkname;
   if (size > MAX_OCTAL_11) pax.size = String(size);
   if (mtime < 0 || mtime > MAX_OCTAL_11) pax.mtime = String(mtime);
+  const uid = entry.uid ?? 0;
+  const gid = entry.gid ?? 0;
+  if (uid > MAX_OCTAL_7) pax.uid = String(uid);
+  if (gid > MAX_OCTAL_7) pax.gid = String(gid);
 
   const header = ustarBlock({
     name: nameField,
@@ -115,6 +126,8 @@ export function tarHeader(entry: TarEntry): Buffer {
     mode: entry.mode & 0o7777,
     size: size > MAX_OCTAL_11 ? 0 : size,
     mtime: pax.mtime === undefined ? mtime : 0,
+    uid: pax.uid === undefined ? uid : 0,
+    gid: pax.gid === undefined ? gid : 0,
     typeflag: TYPEFLAG[entry.type],
     linkname,
     devmajor:
@@ -139,6 +152,8 @@ export function tarHeader(entry: TarEntry): Buffer {
     mode: 0,
     size: records.length,
     mtime: 0,
+    uid: 0,
+    gid: 0,
     typeflag: 'x',
     linkname: '',
   });
@@ -185,6 +200,8 @@ interface UstarFields {
   mode: number;
   size: number;
   mtime: number;
+  uid: number;
+  gid: number;
   typeflag: string;
   linkname: string;
   devmajor?: number | undefined;
@@ -196,8 +213,8 @@ function ustarBlock(fields: UstarFields): Buffer {
   const block = Buffer.alloc(BLOCK);
   writeString(block, 0, 100, fields.name);
   writeOctal(block, 100, 8, fields.mode);
-  writeOctal(block, 108, 8, 0); // uid
-  writeOctal(block, 116, 8, 0); // gid
+  writeOctal(block, 108, 8, fields.uid);
+  writeOctal(block, 116, 8, fields.gid);
   writeOctal(block, 124, 12, fields.size);
   writeOctal(block, 136, 12, fields.mtime);
   block.write(fields.typeflag, 156, 1, 'ascii');
@@ -276,7 +293,17 @@ function fieldText(header: Buffer, offset: number, size: number): string {
     .trim();
 }
 
-function checksumMatches(header: Buffer): boolean {
+/**
+ * Whether a 512-byte header block's checksum field matches its bytes (the field itself read as
+ * eight spaces, as POSIX says).
+ *
+ * @internal
+ * @example
+ * ```ts
+ * checksumMatches(tarHeader({ name: 'a', type: 'file', mode: 0o644, mtime: 0 })); // true
+ * ```
+ */
+export function checksumMatches(header: Buffer): boolean {
   let sum = 0;
   for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : (header[i] as number);
   return sum === Number.parseInt(fieldText(header, 148, 8), 8);

@@ -157,7 +157,7 @@ export function goTimeString(unixSeconds: number): string {
   return `${day} ${time} ${offset} ${zoneName(date, offset)}`;
 }
 
-function zoneName(date: Date, offset: string): string {
+export function zoneName(date: Date, offset: string): string {
   const part = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' })
     .formatToParts(date)
     .find((candidate) => candidate.type === 'timeZoneName')?.value;

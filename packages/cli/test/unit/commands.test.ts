@@ -326,7 +326,7 @@ describe('errors and exit codes', () => {
     assert.equal(result.code, 0);
     assert.match(
       result.stderr,
-      /^Usage: {2}gantry container COMMAND\n\nManage containers\n\nCommands:\n {2}inspect/,
+      /^Usage: {2}gantry container COMMAND\n\nManage containers\n\nCommands:\n {2}attach {6}Attach local/,
     );
   });
 

@@ -130,6 +130,11 @@ export interface PullOptions extends CallOptions {
   readonly platform?: string;
   /** Credentials for the image's registry; they replace the client's `credentials` lookup (`{}`: anonymous). */
   readonly auth?: RegistryAuth;
+  /**
+   * Pull every tag of the repository (`docker pull -a`): `image` and `tag` must name no tag or
+   * digest, and `wait()` resolves with the stream's summary only (no single image to inspect).
+   */
+  readonly allTags?: boolean;
 }
 
 /**
@@ -196,6 +201,8 @@ export interface PushOptions extends CallOptions {
   readonly tag?: string;
   /** Credentials for the registry; they replace the client's `credentials` lookup (`{}`: anonymous). */
   readonly auth?: RegistryAuth;
+  /** Push every local tag of the repository (`docker push -a`): `name` and `tag` must name no tag. */
+  readonly allTags?: boolean;
 }
 
 /**
@@ -559,8 +566,17 @@ export class Images {
   }
 
   /**
+   * Pulls every tag of a repository (`docker pull -a`); `wait()` resolves with the stream's summary.
+   *
+   * @example
+   * ```ts
+   * await docker.images.pull('registry.example/team/app', { allTags: true }).wait();
+   * ```
+   */
+  pull(image: string, options: PullOptions & { readonly allTags: true }): ProgressStream<ProgressResult>;
+  /**
    * Pulls an image (`docker pull`). `image` may carry a tag or digest (`repo:tag`, `repo@sha256:…`,
-   * `host:5000/team/app:1`); otherwise `options.tag`, else `latest` — never "all tags". `wait()`
+   * `host:5000/team/app:1`); otherwise `options.tag`, else `latest` (all tags: `allTags`). `wait()`
    * resolves only once the stream ended without error AND the image is present (it inspects the
    * image then), with that inspection as `image`. Credentials: `auth`, else the client's
    * `credentials` for the image's registry (the docker config by default). When the registry
@@ -576,9 +592,33 @@ export class Images {
    * const { image } = await pull.wait();
    * ```
    */
-  pull(image: string, options: PullOptions = {}): ProgressStream<PullResult> {
+  pull(image: string, options?: PullOptions): ProgressStream<PullResult>;
+  pull(
+    image: string,
+    options: PullOptions = {},
+  ): ProgressStream<PullResult> | ProgressStream<ProgressResult> {
     const { signal, auth, platform } = options;
     const reference = parseReference(image);
+    if (options.allTags) {
+      if (pickTag(reference, options.tag, 'images.pull') !== undefined) {
+        throw new EngineError(
+          'INVALID_ARGUMENT',
+          `images.pull: allTags pulls every tag, so "${image}" must name none`,
+        );
+      }
+      return openRegistryProgress(
+        this.#core,
+        'ImageCreate',
+        { query: { fromImage: reference.name, platform }, signal },
+        {
+          what: `images.pull ${reference.name}`,
+          registry: registryKey(reference.domain),
+          explicit: auth,
+          alwaysSendAuth: false,
+        },
+        (result) => result,
+      );
+    }
     const tag = pickTag(reference, options.tag, 'images.pull') ?? 'latest';
     const present = tag.includes(':') ? `${reference.name}@${tag}` : `${reference.name}:${tag}`;
     return openRegistryProgress(
@@ -636,7 +676,7 @@ export class Images {
 
   /**
    * Pushes an image to its registry (`docker push`). `name` may carry a tag; otherwise
-   * `options.tag`, else `latest` — never "all tags". `wait()` resolves with the digest the
+   * `options.tag`, else `latest` (all tags: `allTags`). `wait()` resolves with the digest the
    * registry stored. Credentials: `auth`, else the client's `credentials` for the registry (the
    * docker config by default), else anonymous (`{}`). When the registry refuses, configured
    * credentials are looked up again and the push retried once (`messages()` then shows both
@@ -653,13 +693,21 @@ export class Images {
     if (reference.digest !== undefined) {
       throw new EngineError('INVALID_ARGUMENT', `images.push: cannot push a digest reference ("${name}")`);
     }
-    const tag = pickTag(reference, options.tag, 'images.push') ?? 'latest';
+    const given = pickTag(reference, options.tag, 'images.push');
+    if (options.allTags && given !== undefined) {
+      throw new EngineError(
+        'INVALID_ARGUMENT',
+        `images.push: allTags pushes every tag, so "${name}" must name none`,
+      );
+    }
+    // No tag in the query: the daemon pushes every local tag of the repository.
+    const tag = options.allTags ? undefined : (given ?? 'latest');
     return openRegistryProgress(
       this.#core,
       'ImagePush',
       { params: { name: reference.name }, query: { tag }, signal },
       {
-        what: `images.push ${reference.name}:${tag}`,
+        what: `images.push ${reference.name}${tag === undefined ? '' : `:${tag}`}`,
         registry: registryKey(reference.domain),
         explicit: auth,
         alwaysSendAuth: true,

@@ -10,7 +10,7 @@ import type {
 } from '../generated/models.ts';
 import type * as G from '../generated/operations.ts';
 import type { RegistryAuth } from '../registry-auth.ts';
-import { parseJsonValues } from '../streams/json-values.ts';
+import { type JsonReviver, parseJsonValues } from '../streams/json-values.ts';
 import type { HttpResponse } from '../transport/http.ts';
 import { type Timestamp, toUnixTimestamp } from './containers.ts';
 
@@ -96,6 +96,27 @@ export interface EventsOptions extends CallOptions {
   /** E.g. `{ type: ['container'], event: ['die'], label: ['app=shop'] }`. */
   readonly filters?: G.Filters;
 }
+
+/**
+ * An event from {@link System.events}: the engine's message plus `timeNanoText`, the exact decimal
+ * text of `timeNano`. Nanoseconds since 1970 exceed 2^53, so the `timeNano` number is rounded (to
+ * a multiple of 256 ns); use the text (`BigInt(event.timeNanoText)`) where the exact time matters.
+ *
+ * @example
+ * ```ts
+ * for await (const event of docker.system.events({ since: '1m', until: new Date() })) {
+ *   const nanos = event.timeNanoText === undefined ? undefined : BigInt(event.timeNanoText);
+ *   console.log(nanos, event.Action);
+ * }
+ * ```
+ */
+export type EngineEvent = EventMessage & { readonly timeNanoText?: string };
+
+/** Records the source text of a top-level `timeNano` on the event it belongs to. */
+const keepTimeNanoText: JsonReviver = function (key, value, context) {
+  if (key === 'timeNano' && context?.source !== undefined) this.timeNanoText = context.source;
+  return value;
+};
 
 /**
  * The engine itself: `docker version`, `docker info`, `docker system df`, `docker events`,
@@ -249,7 +270,7 @@ export class System {
    * for await (const event of docker.system.events({ since: '10m', until: new Date() })) console.log(event.Action);
    * ```
    */
-  events(options: EventsOptions = {}): AsyncIterable<EventMessage> {
+  events(options: EventsOptions = {}): AsyncIterable<EngineEvent> {
     const { signal, since, until, filters } = options;
     // Checked now: a bad time is a mistake in the call, not something to find out mid-iteration.
     const query: G.SystemEventsQuery = {
@@ -263,7 +284,8 @@ export class System {
       async *[Symbol.asyncIterator]() {
         const response = await core.send('SystemEvents', { query, signal });
         try {
-          for await (const value of parseJsonValues(response.body)) yield value as EventMessage;
+          for await (const value of parseJsonValues(response.body, keepTimeNanoText))
+            yield value as EngineEvent;
         } catch (err) {
           if (signal?.aborted) throw abortError(signal);
           throw err;

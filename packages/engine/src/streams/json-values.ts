@@ -158,6 +158,21 @@ class ValueSplitter {
   }
 }
 
+/**
+ * A `JSON.parse` reviver with the source-text context Node 24's `JSON.parse` passes to it.
+ *
+ * @example
+ * ```ts
+ * const keepText: JsonReviver = (_key, value, context) => (typeof value === 'number' ? context?.source : value);
+ * ```
+ */
+export type JsonReviver = (
+  this: Record<string, unknown>,
+  key: string,
+  value: unknown,
+  context?: { readonly source?: string },
+) => unknown;
+
 function malformed(problem: string, text: string): EngineStreamError {
   return new EngineStreamError(
     'STREAM_PROTOCOL',
@@ -165,9 +180,9 @@ function malformed(problem: string, text: string): EngineStreamError {
   );
 }
 
-function parse(text: string): unknown {
+function parse(text: string, reviver: JsonReviver | undefined): unknown {
   try {
-    return JSON.parse(text);
+    return JSON.parse(text, reviver as Parameters<typeof JSON.parse>[1]);
   } catch (err) {
     throw malformed(err instanceof Error ? err.message : String(err), text);
   }
@@ -189,12 +204,15 @@ function parse(text: string): unknown {
  * }
  * ```
  */
-export async function* parseJsonValues(body: AsyncIterable<Uint8Array>): AsyncIterable<unknown> {
+export async function* parseJsonValues(
+  body: AsyncIterable<Uint8Array>,
+  reviver?: JsonReviver,
+): AsyncIterable<unknown> {
   const splitter = new ValueSplitter();
   for await (const chunk of body) {
     splitter.feed(asBuffer(chunk));
-    for (let text = splitter.next(); text !== undefined; text = splitter.next()) yield parse(text);
+    for (let text = splitter.next(); text !== undefined; text = splitter.next()) yield parse(text, reviver);
   }
   const rest = splitter.end();
-  if (rest !== undefined) yield parse(rest);
+  if (rest !== undefined) yield parse(rest, reviver);
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -125,7 +124,8 @@ interface ContextMeta {
  */
 function readContext(name: string, env: Env): HostChoice {
   const configDir = dockerConfigDir(env);
-  const id = createHash('sha256').update(name).digest('hex');
+  // node:crypto only for named contexts: the default endpoint never needs it.
+  const id = process.getBuiltinModule('node:crypto').createHash('sha256').update(name).digest('hex');
   const metaPath = join(configDir, 'contexts', 'meta', id, 'meta.json');
   const text = readIfPresent(metaPath);
   if (text === undefined) {
