@@ -55,7 +55,10 @@ export async function rootHelp(
     .filter((row) => row.entry.top !== undefined && !row.name.includes(' '))
     .sort((a, b) => (a.entry.top ?? 0) - (b.entry.top ?? 0));
   const others = topLevel.filter((row) => !common.includes(row)).sort((a, b) => a.name.localeCompare(b.name));
-  const management = groups.map((group) => ({ name: group.name, summary: group.summary }));
+  // docker lists groups alphabetically, the Swarm ones in a section of their own.
+  const sorted = [...groups].sort((a, b) => a.name.localeCompare(b.name));
+  const management = sorted.filter((group) => !group.swarm);
+  const swarm = sorted.filter((group) => group.swarm);
   const sections = [
     'Usage:  gantry [OPTIONS] COMMAND',
     '',
@@ -66,6 +69,9 @@ export async function rootHelp(
     '',
     'Management Commands:',
     commandList(management),
+    '',
+    'Swarm Commands:',
+    commandList(swarm),
   ];
   if (others.length > 0) sections.push('', 'Commands:', commandList(others));
   sections.push(

@@ -29,6 +29,8 @@ export interface CommandEntry {
 export interface GroupEntry {
   readonly name: string;
   readonly summary: string;
+  /** Listed under "Swarm Commands" in the root help, as docker lists it. */
+  readonly swarm?: boolean;
 }
 
 function command(
@@ -51,17 +53,18 @@ export const groups: readonly GroupEntry[] = [
   { name: 'system', summary: 'Manage Docker' },
   { name: 'network', summary: 'Manage networks' },
   { name: 'volume', summary: 'Manage volumes' },
-  { name: 'secret', summary: 'Manage Swarm secrets' },
-  { name: 'config', summary: 'Manage Swarm configs' },
+  { name: 'secret', summary: 'Manage Swarm secrets', swarm: true },
+  { name: 'config', summary: 'Manage Swarm configs', swarm: true },
   { name: 'plugin', summary: 'Manage plugins' },
-  { name: 'swarm', summary: 'Manage Swarm' },
-  { name: 'node', summary: 'Manage Swarm nodes' },
-  { name: 'service', summary: 'Manage Swarm services' },
+  { name: 'swarm', summary: 'Manage Swarm', swarm: true },
+  { name: 'node', summary: 'Manage Swarm nodes', swarm: true },
+  { name: 'service', summary: 'Manage Swarm services', swarm: true },
   { name: 'context', summary: 'Manage contexts' },
 ];
 
 export const commands: readonly CommandEntry[] = [
   command('container attach', () => import('./commands/container/attach.ts'), { aliases: ['attach'] }),
+  command('container commit', () => import('./commands/container/commit.ts'), { aliases: ['commit'] }),
   command('container cp', () => import('./commands/container/cp.ts'), { aliases: ['cp'] }),
   command('container create', () => import('./commands/container/create.ts'), { aliases: ['create'] }),
   command('container diff', () => import('./commands/container/diff.ts'), { aliases: ['diff'] }),

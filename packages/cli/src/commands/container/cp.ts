@@ -164,6 +164,8 @@ async function copyToContainer(sourceArg: string, destinationPath: string, conte
   await withProgress(context, 'Copying to container - ', counter, `${container}:${destination.path}`, () =>
     docker.containers.putArchive(container, archive, {
       path: directory,
+      // As docker: never replace a directory with a file or the reverse.
+      noOverwriteDirNonDir: true,
       copyUIDGID: opts.archive,
       signal: io.signal,
     }),
