@@ -111,6 +111,30 @@ const ENCODING_QUIRKS: Readonly<Record<string, EncodingQuirk>> = {
   'ImageAttestations.platform': { encoding: 'list', note: PLATFORM_ITEMS, why: 'repeated, each value JSON' },
 };
 
+/**
+ * Query parameters the daemon reads but the spec leaves out: added to the operation in each spec
+ * file that lacks it (so one dropped from the newest file, but read by older daemons, stays too).
+ */
+interface MissingParamQuirk {
+  readonly param: Parameter;
+  readonly why: string;
+}
+const MISSING_PARAM_QUIRKS: Readonly<Record<string, MissingParamQuirk>> = {
+  'ContainerLogs.details': {
+    param: {
+      name: 'details',
+      in: 'query',
+      type: 'boolean',
+      description: 'Show extra details provided to logs.',
+    },
+    why: 'read by the daemon (log attributes before each line, `docker logs --details`), as ServiceLogs',
+  },
+  'BuildPrune.keep-storage': {
+    param: { name: 'keep-storage', in: 'query', type: 'integer', description: 'Bytes of cache to keep.' },
+    why: 'gone from the 1.55 spec (reserved-space replaces it from 1.48); older daemons read only it',
+  },
+};
+
 /** Definitions whose shape is wrong or missing in the spec: made nullable, or given a type. */
 interface SchemaQuirk {
   /** Dotted path into `definitions`; `{}` steps into additionalProperties, `[]` into items. */
@@ -203,6 +227,20 @@ function checkQuirkKeys(endpoints: Map<string, Endpoint>): void {
     return !op || (param !== undefined && !paramsIn(op, 'query').some((p) => p.name === param));
   });
   if (unknown.length) throw new Error(`quirks name nothing in the spec: ${unknown.join(', ')}`);
+}
+
+function addMissingParams(byVersion: readonly Map<string, Endpoint>[]): void {
+  for (const [key, { param }] of Object.entries(MISSING_PARAM_QUIRKS)) {
+    const [id = '', name] = key.split('.');
+    if (name !== param.name) throw new Error(`missing-param quirk ${key}: key and name differ`);
+    // No operation: newer than that spec file; the parameter there: that file documents it.
+    const lacking = byVersion
+      .map((endpoints) => endpoints.get(id)?.op)
+      .filter((op) => op !== undefined && !paramsIn(op, 'query').some((p) => p.name === name));
+    if (lacking.length === 0)
+      throw new Error(`missing-param quirk ${key}: nothing lacks it; remove the quirk`);
+    for (const op of lacking) if (op) op.parameters = [...(op.parameters ?? []), param];
+  }
 }
 
 function applySchemaQuirks(definitions: Record<string, Schema>): void {
@@ -583,6 +621,7 @@ function generate(): Map<string, string> {
   const latest = specs[specs.length - 1] as Spec;
   applySchemaQuirks(latest.definitions);
   const byVersion = specs.map(endpointsById);
+  addMissingParams(byVersion);
   const endpoints = byVersion[byVersion.length - 1] as Map<string, Endpoint>;
   checkQuirkKeys(endpoints);
   checkAgainstInventory(endpoints);

@@ -50,6 +50,7 @@ function command(
 export const groups: readonly GroupEntry[] = [
   { name: 'container', summary: 'Manage containers' },
   { name: 'image', summary: 'Manage images' },
+  { name: 'builder', summary: 'Manage builds' },
   { name: 'system', summary: 'Manage Docker' },
   { name: 'network', summary: 'Manage networks' },
   { name: 'volume', summary: 'Manage volumes' },
@@ -94,9 +95,10 @@ export const commands: readonly CommandEntry[] = [
     top: 3,
   }),
   command('image build', () => import('./commands/image/build.ts'), {
-    aliases: ['build'],
+    aliases: ['build', 'builder build'],
     top: 4,
   }),
+  command('builder prune', () => import('./commands/builder/prune.ts')),
   command('image history', () => import('./commands/image/history.ts'), { aliases: ['history'] }),
   command('image import', () => import('./commands/image/import.ts'), { aliases: ['import'] }),
   command('image inspect', () => import('./commands/image/inspect.ts')),
@@ -114,6 +116,7 @@ export const commands: readonly CommandEntry[] = [
     top: 7,
   }),
   command('inspect', () => import('./commands/inspect.ts')),
+  command('search', () => import('./commands/search.ts')),
   command('system info', () => import('./commands/system/info.ts'), { aliases: ['info'], top: 12 }),
   command('system df', () => import('./commands/system/df.ts')),
   command('system events', () => import('./commands/system/events.ts'), { aliases: ['events'] }),

@@ -248,15 +248,33 @@ async function writeFile(target: string, entry: TarReadEntry, times: { atime: nu
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
   const handle = await fs.open(target, flags, 0o600);
   try {
+    // Network pieces are small (~64 KiB): written together, up to WRITE_BATCH bytes per call.
+    let batch: Buffer[] = [];
+    let batched = 0;
+    const flush = async () => {
+      if (batched > 0) await writeAll(handle, Buffer.concat(batch, batched));
+      batch = [];
+      batched = 0;
+    };
     for await (const chunk of entry.content()) {
-      for (let written = 0; written < chunk.length; ) {
-        written += (await handle.write(chunk, written, chunk.length - written)).bytesWritten;
-      }
+      batch.push(chunk);
+      batched += chunk.length;
+      if (batched >= WRITE_BATCH) await flush();
     }
+    await flush();
     await handle.chmod(entry.mode);
     await handle.utimes(times.atime, times.mtime);
   } finally {
     await handle.close();
+  }
+}
+
+/** Bytes gathered before a file write (1 MiB): each write is a round trip through libuv's thread pool. */
+const WRITE_BATCH = 1024 * 1024;
+
+async function writeAll(handle: fs.FileHandle, bytes: Buffer): Promise<void> {
+  for (let written = 0; written < bytes.length; ) {
+    written += (await handle.write(bytes, written, bytes.length - written)).bytesWritten;
   }
 }
 

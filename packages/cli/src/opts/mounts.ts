@@ -139,7 +139,7 @@ function isRelative(path: string): boolean {
 }
 
 /** Go's csv.Reader on one line: commas split, double quotes group (`""` is a quote inside). */
-function splitCsv(value: string): string[] {
+export function splitCsv(value: string): string[] {
   const fields: string[] = [];
   let current = '';
   let quoted = false;

@@ -217,6 +217,120 @@ describe('container commands against the engine', { skip }, () => {
     assert.deepEqual(gantryView, await pick(theirs.stdout.trim()));
   });
 
+  it('create: resource, device, security and healthcheck flags reach the engine as docker sends them', {
+    skip: noDocker,
+  }, async () => {
+    const flags = [
+      '--ulimit',
+      'nofile=1024:2048',
+      '--ulimit',
+      'nproc=512',
+      '--sysctl',
+      'net.ipv4.ip_forward=1',
+      '--health-cmd',
+      'true',
+      '--health-interval',
+      '30s',
+      '--health-timeout',
+      '5s',
+      '--health-start-period',
+      '1m',
+      '--health-retries',
+      '2',
+      '--device',
+      '/dev/null:/dev/mynull:rw',
+      '--device-cgroup-rule',
+      'c 1:3 mr',
+      '--security-opt',
+      'no-new-privileges',
+      '--security-opt',
+      'systempaths=unconfined',
+      '--pids-limit',
+      '64',
+      '-c',
+      '512',
+      '--cpu-period',
+      '100000',
+      '--cpu-quota',
+      '50000',
+      '--cpuset-cpus',
+      '0',
+      '--memory-reservation',
+      '32m',
+      '--group-add',
+      '1234',
+      '--oom-score-adj',
+      '100',
+      '--link',
+      `${web}:webalias`,
+      '--volumes-from',
+      `${exited}:ro`,
+      '--domainname',
+      'example.org',
+      '--cgroupns',
+      'private',
+      '--ipc',
+      'shareable',
+      '--isolation',
+      'default',
+      '--runtime',
+      'runc',
+    ];
+    const HOST_KEYS = [
+      'Ulimits',
+      'Sysctls',
+      'Devices',
+      'DeviceCgroupRules',
+      'SecurityOpt',
+      'MaskedPaths',
+      'ReadonlyPaths',
+      'PidsLimit',
+      'CpuShares',
+      'CpuPeriod',
+      'CpuQuota',
+      'CpusetCpus',
+      'MemoryReservation',
+      'GroupAdd',
+      'OomScoreAdj',
+      'Links',
+      'VolumesFrom',
+      'CgroupnsMode',
+      'IpcMode',
+      'Isolation',
+      'Runtime',
+      'NetworkMode',
+    ];
+    const settings = async (command: string, args: readonly string[]) => {
+      const created = await runProcess(command, args);
+      assert.equal(created.code, 0, created.stderr);
+      const info = await engine.containers.inspect(created.stdout.trim());
+      const host = (info.HostConfig ?? {}) as Record<string, unknown>;
+      return {
+        healthcheck: info.Config?.Healthcheck,
+        domainname: info.Config?.Domainname,
+        host: Object.fromEntries(HOST_KEYS.map((key) => [key, host[key]])),
+      };
+    };
+    const args = ['create', ...LABEL_ARGS, ...flags, TEST_IMAGE, 'true'];
+    const ours = await settings(process.execPath, [GANTRY_ENTRY, ...args]);
+    assert.deepEqual(ours.healthcheck, {
+      Test: ['CMD-SHELL', 'true'],
+      Interval: 30e9,
+      Timeout: 5e9,
+      StartPeriod: 60e9,
+      Retries: 2,
+    });
+    assert.deepEqual(ours.host.Ulimits, [
+      { Name: 'nofile', Soft: 1024, Hard: 2048 },
+      { Name: 'nproc', Soft: 512, Hard: 512 },
+    ]);
+    assert.deepEqual(ours.host.Devices, [
+      { PathOnHost: '/dev/null', PathInContainer: '/dev/mynull', CgroupPermissions: 'rw' },
+    ]);
+    assert.deepEqual(ours.host.MaskedPaths, []);
+    assert.deepEqual(ours, await settings(DOCKER_CLI, args));
+  });
+
   it("create: docker's errors and exit codes for unusable flags", { skip: noDocker }, async () => {
     for (const bad of [
       ['-p', 'abc'],

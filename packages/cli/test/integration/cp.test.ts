@@ -13,6 +13,7 @@ import {
   existsSync,
   linkSync,
   lstatSync,
+  lutimesSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -87,11 +88,16 @@ describe('gantry cp against the engine, compared with docker cp', { skip }, () =
       : exec(process.execPath, ['--', GANTRY_ENTRY, ...argv], dir(side), stdin);
   }
 
-  /** The output with the side's own names read as `@` and `/W`, docker's name as gantry's. */
+  /**
+   * The output with the side's own names read as `@` and `/W`, docker's name as gantry's, and
+   * without the internal log lines docker sometimes adds when it stops writing a tar it no longer
+   * needs (`time="…" level=error msg="Can't add file … to tar: io: read/write on closed pipe"`).
+   */
   function normalized(side: Side, result: Result) {
     const text = (value: string) =>
       value.replaceAll(target(side), '@').replaceAll(dir(side), '/W').replaceAll('docker', 'gantry');
-    return { code: result.code, stdout: text(result.stdout.toString('utf8')), stderr: text(result.stderr) };
+    const stderr = result.stderr.replace(/^time="[^"]*" level=error msg=.*\n/gm, '');
+    return { code: result.code, stdout: text(result.stdout.toString('utf8')), stderr: text(stderr) };
   }
 
   /** Both CLIs run `args`; their output and exit codes must match. Returns gantry's. */
@@ -115,6 +121,7 @@ describe('gantry cp against the engine, compared with docker cp', { skip }, () =
       symlinkSync('one', join(root, 'srcdir', 'sl'));
       for (const path of ['f.txt', 'srcdir/one', 'srcdir/sub/two', 'srcdir/sub', 'srcdir'])
         utimesSync(join(root, path), MTIME, MTIME);
+      lutimesSync(join(root, 'srcdir', 'sl'), MTIME, MTIME);
       // Without -a the archive's owner is kept; as root the test can give the file another one.
       if (process.getuid?.() === 0) chownSync(join(root, 'f.txt'), 1234, 5678);
     }
@@ -230,7 +237,7 @@ describe('gantry cp against the engine, compared with docker cp', { skip }, () =
   });
 
   describe('into a container', () => {
-    const cases: ReadonlyArray<{ args: string[]; says?: RegExp; lastLine?: boolean; code?: number }> = [
+    const cases: ReadonlyArray<{ args: string[]; says?: RegExp; code?: number }> = [
       { args: ['f.txt', '@:/t/'], says: /^Successfully copied 2\.05kB to @:\/t\/\n$/ },
       { args: ['f.txt', '@:/t/renamed'] },
       { args: ['f.txt', '@:/t/file'] },
@@ -247,8 +254,7 @@ describe('gantry cp against the engine, compared with docker cp', { skip }, () =
         code: 1,
       },
       { args: ['f.txt', '@:/t/newdir/'], says: /^no such directory\n$/, code: 1 },
-      // docker also logs two lines about the tar it stopped writing: compare the message only.
-      { args: ['srcdir', '@:/t/file'], says: /cannot copy directory\n$/, lastLine: true, code: 1 },
+      { args: ['srcdir', '@:/t/file'], says: /cannot copy directory\n$/, code: 1 },
       { args: ['nosuch', '@:/t'], says: /^lstat \/W\/nosuch: no such file or directory\n$/, code: 1 },
       { args: ['nodir/x', '@:/t'], says: /^lstat \/W\/nodir: no such file or directory\n$/, code: 1 },
       { args: ['f.txt/', '@:/t'], says: /^not a directory\n$/, code: 1 },
@@ -259,18 +265,9 @@ describe('gantry cp against the engine, compared with docker cp', { skip }, () =
         code: 1,
       },
     ];
-    for (const { args, says, lastLine, code = 0 } of cases) {
+    for (const { args, says, code = 0 } of cases) {
       it(`cp -q=false ${args.join(' ')}`, async () => {
-        const full = ['-q=false', ...args];
-        let ours: { code: number; stdout: string; stderr: string };
-        if (lastLine) {
-          const last = (result: { code: number; stderr: string }) => ({
-            code: result.code,
-            stderr: result.stderr.trimEnd().split('\n').at(-1),
-          });
-          ours = normalized('gantry', await cp('gantry', full));
-          assert.deepEqual(last(ours), last(normalized('docker', await cp('docker', full))));
-        } else ours = await assertSame(full);
+        const ours = await assertSame(['-q=false', ...args]);
         assert.equal(ours.code, code);
         if (says) assert.match(ours.stderr, says);
       });
@@ -291,7 +288,7 @@ describe('gantry cp against the engine, compared with docker cp', { skip }, () =
           'sh',
           '-c',
           "cd /t && find . -mindepth 1 -exec stat -c '%n %A %u:%g %s %h' {} + | sort && " +
-            "find . ! -type d -exec stat -c '%n %Y' {} + | sort && find . -type f -exec md5sum {} + | sort",
+            "find . ! -type d ! -name dirlink -exec stat -c '%n %Y' {} + | sort && find . -type f -exec md5sum {} + | sort",
         ]);
       const ours = await listing('gantry');
       assert.equal(ours, await listing('docker'));
@@ -303,6 +300,7 @@ describe('gantry cp against the engine, compared with docker cp', { skip }, () =
       assert.match(ours, /^\.\/notfollowed lrwxrwxrwx /m);
       assert.match(ours, /^\.\/followed -rw-r--r-- /m);
       assert.match(ours, new RegExp(`^\\./renamed ${MTIME}$`, 'm'));
+      assert.match(ours, new RegExp(`^\\./newsrc/sl ${MTIME}$`, 'm'));
     });
   });
 

@@ -106,6 +106,7 @@ export const operations = {
       until: { since: '1.41', encoding: 'number' },
       timestamps: { since: '1.41', encoding: 'boolean' },
       tail: { since: '1.41', encoding: 'string' },
+      details: { since: '1.41', encoding: 'boolean' },
     },
     headers: [],
     body: 'none',
@@ -469,6 +470,7 @@ export const operations = {
       'min-free-space': { since: '1.48', encoding: 'number' },
       all: { since: '1.41', encoding: 'boolean' },
       filters: { since: '1.41', encoding: 'json' },
+      'keep-storage': { since: '1.41', encoding: 'number' },
     },
     headers: [],
     body: 'none',
@@ -1615,6 +1617,7 @@ export interface ContainerLogsQuery {
   until?: number;
   timestamps?: boolean;
   tail?: string;
+  details?: boolean;
 }
 export type ContainerLogsBody = never;
 export type ContainerLogsResult = unknown;
@@ -1810,6 +1813,7 @@ export interface BuildPruneQuery {
   'min-free-space'?: number;
   all?: boolean;
   filters?: Filters;
+  'keep-storage'?: number;
 }
 export type BuildPruneBody = never;
 export type BuildPruneResult = {

@@ -5,7 +5,7 @@
  * as it is; into a container a tar of the local path (`tarPath`) or of stdin (`-`) is uploaded.
  * Unless quiet — `-q`, or by default when stdout is not a terminal — it ends with docker's
  * `Successfully copied 2.05kB to …` on stderr (also before an error, as docker 28 does), and on a
- * terminal shows the bytes moved meanwhile.
+ * terminal shows the bytes moved so far when it takes more than a second.
  */
 import type { DockerClient, PathStat } from '@gantry/engine';
 import { defineCommand, type OptionsOf } from '../../command.ts';
@@ -200,17 +200,26 @@ async function withProgress(
   if (failed) throw failure;
 }
 
-/** A terminal's running count, redrawn every 100 ms in place (cursor saved, line erased); a no-op elsewhere. */
+/**
+ * On a terminal, a transfer still running after a second gets a running count, redrawn every
+ * 100 ms in place (cursor saved, line erased) and erased at the end; quicker ones print nothing
+ * here — docker 28 itself never draws one (it tests its wrapped stderr, not the terminal).
+ */
 function showProgress(stderr: Output, header: string, total: () => number): () => void {
   if (!stderr.isTTY) return () => undefined;
   const CSI = '\u001b[';
-  stderr.write(`${CSI}?25l${CSI}sPreparing to copy...`);
+  let timer: NodeJS.Timeout | undefined;
   const restore = () => stderr.write(`${CSI}u${CSI}2K`);
-  const timer = setInterval(() => {
-    restore();
-    stderr.write(`${header}${humanSize(total(), 3)}`);
-  }, 100);
+  const start = setTimeout(() => {
+    stderr.write(`${CSI}?25l${CSI}s`);
+    timer = setInterval(() => {
+      restore();
+      stderr.write(`${header}${humanSize(total(), 3)}`);
+    }, 100);
+  }, 1000);
   return () => {
+    clearTimeout(start);
+    if (timer === undefined) return;
     clearInterval(timer);
     restore();
     stderr.write(`${CSI}?25h`);

@@ -37,17 +37,14 @@ export const definition = defineCommand({
 export type LogsOptions = OptionsOf<typeof definition>;
 
 export async function run(opts: LogsOptions, io: CommandIO): Promise<number> {
-  if (opts.details)
-    throw new StatusError(
-      1,
-      '--details is not supported yet: the SDK does not send the engine\'s undocumented "details" parameter',
-    );
   const since = timeOption('since', opts.since, io);
   const until = timeOption('until', opts.until, io);
   const docker = await io.client();
   const frames = docker.containers.logs(opts.container, {
     follow: opts.follow,
     timestamps: opts.timestamps,
+    // The daemon puts the log attributes (`--log-opt labels=…`/`env=…`) before each line itself.
+    details: opts.details,
     // docker passes any --tail on; the daemon reads what is not a count as "all".
     ...(opts.tail !== 'all' && /^\d+$/.test(opts.tail) ? { tail: Number(opts.tail) } : {}),
     ...(since !== undefined ? { since } : {}),

@@ -20,6 +20,7 @@ export const definition = defineCommand({
   usage: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
   flags: {
     ...createFlags,
+    pull: { ...createFlags.pull, description: 'Pull image before running ("always", "missing", "never")' },
     detach: {
       type: 'boolean',
       short: 'd',

@@ -1,7 +1,7 @@
 /** `gantry node inspect`: nodes as the engine reports them; `self` is this engine's node. */
 import { defineCommand, type OptionsOf } from '../../command.ts';
-import { StatusError } from '../../errors.ts';
 import { inspectFormatFlag } from '../../flags.ts';
+import { prettyNode } from '../../formatters/node-pretty.ts';
 import { printInspect } from '../../inspect.ts';
 import type { CommandIO } from '../../io.ts';
 
@@ -18,13 +18,18 @@ export const definition = defineCommand({
 export type NodeInspectOptions = OptionsOf<typeof definition>;
 
 export async function run(opts: NodeInspectOptions, io: CommandIO): Promise<number> {
-  if (opts.pretty)
-    throw new StatusError(1, '--pretty is not supported by gantry node inspect yet — use --format instead');
   const docker = await io.client();
   const lookup = async (name: string) => {
     const id =
       name === 'self' ? ((await docker.system.info({ signal: io.signal })).Swarm?.NodeID ?? name) : name;
     return docker.nodes.inspect(id, { signal: io.signal });
   };
+  if (opts.pretty) {
+    // As docker: every node is looked up before anything is printed; the first failure ends it.
+    const nodes = [];
+    for (const name of opts.nodes) nodes.push(await lookup(name));
+    io.stdout.write(nodes.map(prettyNode).join(''));
+    return 0;
+  }
   return printInspect(opts.nodes, lookup, opts.format, io);
 }

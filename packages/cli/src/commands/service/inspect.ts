@@ -1,7 +1,8 @@
 /** `gantry service inspect`: services as the engine reports them. */
+import type { DockerClient, Service } from '@gantry/engine';
 import { defineCommand, type OptionsOf } from '../../command.ts';
-import { StatusError } from '../../errors.ts';
 import { inspectFormatFlag } from '../../flags.ts';
+import { prettyService } from '../../formatters/service-pretty.ts';
 import { printInspect } from '../../inspect.ts';
 import type { CommandIO } from '../../io.ts';
 
@@ -18,16 +19,38 @@ export const definition = defineCommand({
 export type ServiceInspectOptions = OptionsOf<typeof definition>;
 
 export async function run(opts: ServiceInspectOptions, io: CommandIO): Promise<number> {
-  if (opts.pretty)
-    throw new StatusError(
-      1,
-      '--pretty is not supported by gantry service inspect yet — use --format instead',
-    );
   const docker = await io.client();
+  if (opts.pretty) {
+    // As docker: every service is looked up before anything is printed; the first failure ends it.
+    const services = [];
+    for (const name of opts.services)
+      services.push(await docker.services.inspect(name, { signal: io.signal }));
+    const networkNames = await networkNamesOf(docker, services, io.signal);
+    const now = io.now();
+    io.stdout.write(services.map((service) => prettyService(service, { networkNames, now })).join('\n'));
+    return 0;
+  }
   return printInspect(
     opts.services,
     (name) => docker.services.inspect(name, { signal: io.signal }),
     opts.format,
     io,
   );
+}
+
+/** The names of the networks the services' tasks join (an id that cannot be inspected stays an id). */
+async function networkNamesOf(
+  docker: DockerClient,
+  services: readonly Service[],
+  signal: AbortSignal,
+): Promise<Map<string, string>> {
+  const ids = new Set(
+    services.flatMap((service) => service.Spec?.TaskTemplate?.Networks ?? []).map((n) => n.Target ?? ''),
+  );
+  const names = new Map<string, string>();
+  for (const id of ids) {
+    const network = await docker.networks.inspect(id, { signal }).catch(() => undefined);
+    if (network?.Name) names.set(id, network.Name);
+  }
+  return names;
 }
