@@ -645,7 +645,8 @@ function isUserDefinedNetwork(mode: string): boolean {
 /**
  * `NetworkingConfig.EndpointsConfig` as docker builds it: `--network-alias`, `--link` (user-defined
  * networks), `--ip`, `--ip6`, `--link-local-ip` and `--mac-address` apply to the first network (or
- * `default` when none is given); a lone network with no settings is left out, as docker leaves it.
+ * `default` when none is given, always listed then); a lone `--network` with no settings is left out,
+ * as docker leaves it.
  */
 function endpointsConfig(
   opts: CreateFlagOptions,
@@ -670,7 +671,7 @@ function endpointsConfig(
           ...(opts.macAddress ? { MacAddress: opts.macAddress } : {}),
         }
       : {};
-    if (first && targets.length === 1 && Object.keys(endpoint).length === 0) return;
+    if (first && networks.length === 1 && Object.keys(endpoint).length === 0) return;
     endpoints[target] = endpoint;
   });
   return endpoints;

@@ -116,7 +116,8 @@ export const commands: readonly CommandEntry[] = [
     top: 7,
   }),
   command('inspect', () => import('./commands/inspect.ts')),
-  command('search', () => import('./commands/search.ts')),
+  // Ties with `version` (10): listed first, as docker lists it.
+  command('search', () => import('./commands/search.ts'), { top: 10 }),
   command('system info', () => import('./commands/system/info.ts'), { aliases: ['info'], top: 12 }),
   command('system df', () => import('./commands/system/df.ts')),
   command('system events', () => import('./commands/system/events.ts'), { aliases: ['events'] }),

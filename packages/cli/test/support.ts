@@ -29,6 +29,8 @@ export interface FakeRunOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly columns?: number;
   readonly now?: number;
+  /** What stdin holds, then its end (e.g. a prompt's answer); omitted: stdin never ends. */
+  readonly stdin?: string;
 }
 
 /** The options `connect` was called with, per fake run (to test the global flags' mapping). */
@@ -48,7 +50,7 @@ export async function runFake(argv: readonly string[], options: FakeRunOptions =
   const environment: CliEnvironment = {
     stdout: stdout.output,
     stderr: stderr.output,
-    stdin: new PassThrough(),
+    stdin: options.stdin === undefined ? new PassThrough() : new PassThrough().end(options.stdin),
     env: options.env ?? {},
     signal: new AbortController().signal,
     terminalSize: () => (options.columns ? { columns: options.columns, rows: 24 } : undefined),

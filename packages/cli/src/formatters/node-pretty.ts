@@ -16,7 +16,7 @@ export function prettyNode(node: Node): string {
     ...(node.Spec?.Name ? [`Name:\t\t\t${node.Spec.Name}`] : []),
     ...section('Labels:', labelLines(node.Spec?.Labels)),
     `Hostname:              \t${description.Hostname ?? ''}`,
-    `Joined at:             \t${capitalizeFirst(goTimeStringNano(node.CreatedAt))}`,
+    `Joined at:             \t${capitalizeFirst(goTimeOf(node.CreatedAt))}`,
     'Status:',
     ` State:\t\t\t${capitalizeFirst(node.Status?.State ?? '')}`,
     ...(node.Status?.Message ? [` Message:              \t${capitalizeFirst(node.Status.Message)}`] : []),
@@ -50,6 +50,17 @@ export function prettyNode(node: Node): string {
       : []),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Go's `time.Time.String()` of a time as Go decodes it from JSON: a `Z` time stays in UTC
+ * (`2026-11-29 13:36:39.68516471 +0000 UTC`) whatever the local zone; others as the local zone shows them.
+ */
+function goTimeOf(rfc3339: string | undefined): string {
+  const utc = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/.exec(rfc3339 ?? '');
+  if (!utc) return goTimeStringNano(rfc3339);
+  const fraction = (utc[3] ?? '').replace(/0+$/, '');
+  return `${utc[1]} ${utc[2]}${fraction ? `.${fraction}` : ''} +0000 UTC`;
 }
 
 /** A heading and its lines, or nothing when there are none. */

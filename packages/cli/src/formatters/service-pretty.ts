@@ -16,7 +16,7 @@ export interface PrettyServiceContext {
 
 type RolloutConfig = NonNullable<ServiceSpec['UpdateConfig']>;
 
-/** One service; docker separates several with an empty line. */
+/** One service, ending with an empty line (docker also starts each with one). */
 export function prettyService(service: Service, context: PrettyServiceContext): string {
   const spec = service.Spec ?? {};
   const task = spec.TaskTemplate ?? {};

@@ -712,7 +712,7 @@ const cases: Case[] = [
   {
     name: 'links on the default network stay in HostConfig',
     argv: ['--link', 'db'],
-    body: { NetworkingConfig: undefined },
+    body: { NetworkingConfig: { EndpointsConfig: { default: {} } } },
     host: { Links: ['db'] },
   },
   { name: '--link bad', argv: ['--link', 'a:b:c'], flagError: 'bad format for links: a:b:c' },
