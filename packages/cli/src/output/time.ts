@@ -5,34 +5,23 @@
  * RFC3339NanoFixed layout, and the engine's RFC 3339 times in Go's `time.Time.String()` form.
  * Local-zone forms use the process's zone, as Go's `time.Local`.
  */
+
+import { parseDuration } from '../opts/values.ts';
 import { zoneName } from './units.ts';
 
 const NANOS_PER_MS = 1_000_000n;
 const NANOS_PER_SECOND = 1_000_000_000n;
-
-/** Nanoseconds per unit of Go's time.ParseDuration. */
-const DURATION_UNITS: Readonly<Record<string, number>> = {
-  ns: 1,
-  us: 1e3,
-  µs: 1e3,
-  μs: 1e3,
-  ms: 1e6,
-  s: 1e9,
-  m: 60e9,
-  h: 3600e9,
-};
 
 /**
  * Go's time.ParseDuration: `[-+]` then one or more `<number><unit>` (`1h30m`, `1.5s`, `-10m`), or a
  * bare `0`. Returns nanoseconds, or `undefined` when the text is not a duration.
  */
 export function parseGoDuration(text: string): number | undefined {
-  const match = /^([-+]?)((?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+|0)$/.exec(text);
-  if (!match) return undefined;
-  let nanos = 0;
-  for (const [, amount, unit] of (match[2] as string).matchAll(/(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g))
-    nanos += Number(amount) * (DURATION_UNITS[unit as string] as number);
-  return match[1] === '-' ? -nanos : nanos;
+  try {
+    return parseDuration(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A `--since` / `--until` value the daemon cannot be given; the message is docker's. */
