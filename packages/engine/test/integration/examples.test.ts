@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { describe, test } from 'node:test';
+import { randomBytes } from 'node:crypto';
+import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { markSwarmInitialisedByTests } from '../../../../test/harness/cleanup.ts';
@@ -137,15 +138,49 @@ describe('seed examples', () => {
   describe('seed 003 against the mutual-TLS daemon', {
     skip: skipOnPodman('the TLS daemon is a Docker engine, run in the Docker pass'),
   }, () => {
+    // An image with a layer of its own (3 MiB of random bytes on the test image), pushed and then
+    // forgotten locally: when the TLS daemon is the main engine itself (the harness's own dockerd
+    // with a TLS listener) it already holds the test image's layer, and only a new layer shows a
+    // download with progress and `Pull complete`.
+    const run = randomBytes(4).toString('hex');
+    const pulled = () => `${registry.host}/gantry-test/seed003-${run}:latest`;
     const tlsEnv = () => ({
       DOCKER_HOST: tlsDaemon.host,
       DOCKER_TLS_VERIFY: '1',
       DOCKER_CERT_PATH: tlsDaemon.certs,
+      EXAMPLE_PULL_IMAGE: pulled(),
     });
     const tlsDocker = () => testClient({ host: tlsDaemon.host, tlsVerify: true, certPath: tlsDaemon.certs });
+    const forgetPulledImage = async () => {
+      await tlsDocker()
+        .images.remove(pulled())
+        .catch((err: unknown) => {
+          if (!isNotFound(err)) throw err;
+        });
+    };
+
+    before(async () => {
+      const { Id } = await docker.containers.create({
+        Image: TEST_IMAGE,
+        Cmd: ['dd', 'if=/dev/urandom', 'of=/blob', 'bs=64k', 'count=48'],
+        Labels: { [TEST_LABEL]: '1' },
+      });
+      try {
+        await docker.containers.start(Id);
+        await docker.containers.wait(Id);
+        const [repo] = pulled().split(':latest');
+        await docker.images.commit({ container: Id, repo, tag: 'latest' });
+      } finally {
+        await docker.containers.remove(Id, { force: true });
+      }
+      await docker.images
+        .push(pulled(), { auth: { username: registry.user, password: registry.password } })
+        .wait();
+      await docker.images.remove(pulled());
+    });
 
     test('piped: one plain line per layer status, then the filters query', async () => {
-      await forgetRegistryImage(tlsDocker());
+      await forgetPulledImage();
       const out = await runExample('seed-003-remote-pull-progress.ts', tlsEnv());
       assert.match(out, /^engine https:\/\/127\.0\.0\.1:\d+ \(TLS, verify true\), API 1\.\d+$/m);
       assert.match(out, /^[0-9a-f]{12}: Pull complete$/m);
@@ -156,7 +191,7 @@ describe('seed examples', () => {
     });
 
     test('on a terminal (script(1) gives it a pty): layer rows redrawn in place', async () => {
-      await forgetRegistryImage(tlsDocker());
+      await forgetPulledImage();
       const path = fileURLToPath(new URL('seed-003-remote-pull-progress.ts', examples));
       const { stdout } = await promisify(execFile)(
         'script',
