@@ -39,6 +39,16 @@ function ok(result: Captured, what: string): string {
   return result.stdout;
 }
 
+/**
+ * docker joins a `"Labels":"k=v,k2=v2"` JSON field in Go map order, which changes from run to run
+ * (secret, config, network ls); gantry sorts it. Both are compared sorted.
+ */
+const sortedLabelLists = (stdout: string) =>
+  stdout.replace(
+    /"Labels":"([^"]*)"/g,
+    (_, list: string) => `"Labels":"${list.split(',').sort().join(',')}"`,
+  );
+
 /** Same bytes and exit code from both tools (docker run before and after gantry, for ticking clocks). */
 async function assertParity(
   args: readonly string[],
@@ -46,10 +56,11 @@ async function assertParity(
 ): Promise<Captured> {
   const asGantry = (result: Captured) => ({
     ...result,
+    stdout: sortedLabelLists(result.stdout),
     stderr: result.stderr.replaceAll('docker', 'gantry'),
   });
   const first = asGantry(await docker(args, env));
-  const ours = await gantry(args, env);
+  const ours = asGantry(await gantry(args, env));
   const second = asGantry(await docker(args, env));
   const same = (theirs: Captured) =>
     ours.code === theirs.code && ours.stdout === theirs.stdout && ours.stderr === theirs.stderr;
