@@ -8,6 +8,7 @@
  *   npm run bench -- --impl gantry     one implementation only (profiling)
  *   npm run bench -- --out path.json   JSON somewhere else than bench/results/latest.json
  *   npm run bench -- cli               the `gantry` CLI's start-up vs the docker CLI (bench/cli.ts)
+ *   npm run bench -- console           the console server with 2k / 10k containers (bench/console.ts)
  */
 import { cpus, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
@@ -74,10 +75,15 @@ if (args.help) {
   process.exit(0);
 }
 
-/** A case group named on the command line: `cli` (the CLI's start-up); none: the SDK cases. */
+/**
+ * A case group named on the command line: `cli` (the CLI's start-up), `console` (the console
+ * server at 2k / 10k containers); none: the SDK cases.
+ */
 const group = positionals[0];
-if (group !== undefined && (group !== 'cli' || positionals.length > 1)) {
-  console.error(`bench: unknown case group "${positionals.join(' ')}" — known: cli (or none: the SDK cases)`);
+if (group !== undefined && (!['cli', 'console'].includes(group) || positionals.length > 1)) {
+  console.error(
+    `bench: unknown case group "${positionals.join(' ')}" — known: cli, console (or none: the SDK cases)`,
+  );
   process.exit(2);
 }
 
@@ -270,7 +276,15 @@ async function runCliGroup(): Promise<number> {
   });
 }
 
-(group === 'cli' ? runCliGroup() : main()).then(
+async function runConsoleGroup(): Promise<number> {
+  const { runConsoleBench } = await import('./console.ts');
+  return runConsoleBench({
+    quick: args.quick,
+    out: args.out ?? join(import.meta.dirname, 'results', 'console.json'),
+  });
+}
+
+(group === 'cli' ? runCliGroup() : group === 'console' ? runConsoleGroup() : main()).then(
   (code) => {
     process.exitCode = code;
   },

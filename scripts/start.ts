@@ -1,55 +1,19 @@
 /**
- * `npm start` for now: connects to the local engine the way the docker CLI would and prints what
- * it finds. The console server replaces this in a later issue.
+ * `npm start`: makes sure a local engine runs (installing and starting dockerd on a fresh Debian
+ * machine, see local-engine.ts), then runs the console in the foreground — `gantry-server serve`
+ * with the default data directory, or whatever flags follow `npm start --`. On first start it
+ * prints the one-time setup token. Ctrl-C stops it.
+ *
+ *   npm start                      # http://127.0.0.1:8080
+ *   npm start -- --port 9000 --host 0.0.0.0
  */
-import { connect, EngineConnectionError } from '@gantry/engine';
 import { ensureLocalEngine } from './local-engine.ts';
 
-await ensureLocalEngine();
-const docker = connect();
 try {
-  const [version, info, apiVersion] = await Promise.all([
-    docker.system.version(),
-    docker.system.info(),
-    docker.apiVersion(),
-  ]);
-  const [containers, images, networks, volumes] = await Promise.all([
-    docker.containers.list({ all: true }),
-    docker.images.list(),
-    docker.networks.list(),
-    docker.volumes.list(),
-  ]);
-  const running = containers.filter((c) => c.State === 'running').length;
-  const rows: [string, string][] = [
-    ['Engine', `${docker.endpoint.url} — Docker ${version.Version} (${version.Os}/${version.Arch})`],
-    ['API version', `${apiVersion} (daemon ${version.ApiVersion}, negotiated)`],
-    ['Host', `${info.Name} — ${info.OperatingSystem}, ${info.NCPU} CPUs, ${formatBytes(info.MemTotal ?? 0)}`],
-    ['Containers', `${containers.length} (${running} running)`],
-    ['Images', String(images.length)],
-    ['Networks', networks.map((n) => n.Name).join(', ')],
-    ['Volumes', String(volumes.Volumes?.length ?? 0)],
-    ['Swarm', info.Swarm?.LocalNodeState ?? 'unknown'],
-  ];
-  const width = Math.max(...rows.map(([label]) => label.length));
-  for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`);
-} catch (err) {
-  if (err instanceof EngineConnectionError) {
-    console.error(`gantry: ${err.message}`);
-    process.exitCode = 1;
-  } else {
-    throw err;
-  }
-} finally {
-  await docker.close();
+  await ensureLocalEngine();
+} catch (error) {
+  // The console runs without its engine too (shown as down, reconnected with backoff): say why.
+  console.error(`[gantry] ${error instanceof Error ? error.message : String(error)}`);
 }
-
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}
+// The server's own entry: reads the flags from process.argv, handles signals, and exits.
+await import('@gantry/server/main');

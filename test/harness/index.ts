@@ -1,6 +1,6 @@
 /**
  * The real-engine test harness: `setup()` provides an engine, the tools, TLS material, a mutual-TLS
- * daemon, the test image, a registry and an sshd, and returns the environment for the tests; `setupPodman()`
+ * daemon, the test image, a registry, an sshd and a PostgreSQL, and returns the environment for the tests; `setupPodman()`
  * then adds a Podman of the run's own (same test image, same registry) for the Podman pass; `teardown()`
  * removes what the tests left (labelled `io.gantry.test`) and stops every process setup started.
  * Teardown also runs on SIGINT / SIGTERM, and a run killed outright is cleaned up by the next one.
@@ -14,6 +14,7 @@ import { ensureTestImage } from './image.ts';
 import { say } from './log.ts';
 import { type SlotPaths, TEST_IMAGE, TEST_LABEL, WORK_DIR } from './paths.ts';
 import { registryForPodman, startPodman, stopPodman } from './podman.ts';
+import { DATABASE_URL_VARIABLE, startPostgres, stopPostgres } from './postgres.ts';
 import { pullTestImage, pushTestImage, type RegistryInfo, startRegistry, stopRegistry } from './registry.ts';
 import { SSH_ALIAS, startSshd, stopSshd } from './sshd.ts';
 import {
@@ -91,6 +92,11 @@ async function provide(): Promise<Record<string, string>> {
     state.sshdPid = pid;
     save();
   });
+  checkpoint();
+  const databaseUrl = await startPostgres(paths, (pid) => {
+    state.postgresPid = pid;
+    save();
+  });
   say('ready');
   // An empty docker config: the SDK reads registry credentials from it, and a developer's own
   // (a credsStore, a login) must not change what the tests see.
@@ -118,6 +124,7 @@ async function provide(): Promise<Record<string, string>> {
       GANTRY_TEST_SSH_IDENTITY_NO_DOCKER: sshd.identityNoDocker,
       GANTRY_TEST_SSH_KNOWN_HOSTS: sshd.knownHosts,
     }),
+    ...(databaseUrl && { [DATABASE_URL_VARIABLE]: databaseUrl }),
   };
 }
 
@@ -165,10 +172,11 @@ async function runTeardown(): Promise<void> {
   say('teardown done');
 }
 
-/** This run's own resources: its Podman, its sshd, its second dockerd and its registry. */
+/** This run's own resources: its Podman, its sshd, its PostgreSQL, its second dockerd and its registry. */
 async function tearDownRun(paths: SlotPaths, state: RunState): Promise<void> {
   await attempt('stop and reset Podman', () => stopPodman(paths, state.podmanPid));
   await attempt('stop sshd', () => stopSshd(paths, state.sshdPid));
+  await attempt('stop PostgreSQL', () => stopPostgres(paths, state.postgresPid));
   const daemon = state.tlsDaemon;
   if (daemon) await attempt('sweep the second dockerd', () => removeLabelled(daemon.dockerHost));
   await attempt('stop the registry', () => stopRegistry(paths, state.registryPid));

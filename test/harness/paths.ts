@@ -48,6 +48,10 @@ export interface SlotPaths {
   podmanRunRoot: string;
   /** The run's sshd: host key, client key, configs, known_hosts, log. */
   sshDir: string;
+  /** The run's PostgreSQL cluster (data directory, log), owned by the postgres user. */
+  postgresDir: string;
+  /** Its unix socket directory: short, as sun_path holds 108 bytes. */
+  postgresSocketDir: string;
 }
 
 export const MAX_SLOTS = 16;
@@ -67,5 +71,7 @@ export function slotPaths(slot: number): SlotPaths {
     podmanDir: join(WORK_DIR, `podman${suffix}`),
     podmanRunRoot: `/run/gantry-test-podman${suffix}`,
     sshDir: join(WORK_DIR, `ssh${suffix}`),
+    postgresDir: join(WORK_DIR, `postgres${suffix}`),
+    postgresSocketDir: `/run/gantry-test-pg${suffix}`,
   };
 }

@@ -44,6 +44,8 @@ export interface RunState {
   podmanPid?: number;
   /** The run's sshd for the ssh:// tests. */
   sshdPid?: number;
+  /** The run's PostgreSQL postmaster, when it started one. */
+  postgresPid?: number;
 }
 
 export function readGlobalState(): GlobalState {

@@ -61,6 +61,7 @@ export const groups: readonly GroupEntry[] = [
   { name: 'node', summary: 'Manage Swarm nodes', swarm: true },
   { name: 'service', summary: 'Manage Swarm services', swarm: true },
   { name: 'context', summary: 'Manage contexts' },
+  { name: 'audit', summary: "Verify and export the Gantry console's audit log" },
 ];
 
 export const commands: readonly CommandEntry[] = [
@@ -170,6 +171,9 @@ export const commands: readonly CommandEntry[] = [
   command('context rm', () => import('./commands/context/remove.ts'), { aliases: ['context remove'] }),
   command('context use', () => import('./commands/context/use.ts')),
   command('version', () => import('./commands/version.ts'), { top: 10 }),
+  command('serve', () => import('./commands/serve.ts')),
+  command('audit verify', () => import('./commands/audit/verify.ts')),
+  command('audit export', () => import('./commands/audit/export.ts')),
   command('completion', () => import('./commands/completion.ts'), { hidden: true }),
   command('__complete', () => import('./commands/complete.ts'), { hidden: true }),
 ];

@@ -3,8 +3,10 @@
  * `app.ts` builds the real ones; each lives in its own module (named beside each interface).
  */
 import type { DockerClient } from '@gantry/engine';
+import type { IdentityServices } from './auth/identity.ts';
 import type { Principal } from './auth/principal.ts';
 import type { Database } from './db/database.ts';
+import type { EngineInventory } from './engines/inventory.ts';
 
 /** Validated configuration (config.ts): flags > environment > config file > defaults. */
 export interface ConsoleConfig {
@@ -109,6 +111,8 @@ export interface EngineHandle {
   readonly url: string;
   readonly client: DockerClient;
   status(): EngineStatus;
+  /** The engine's objects kept current by its one events stream; raw events via `inventory.onEvent`. */
+  readonly inventory: EngineInventory;
 }
 
 export interface EngineManager {
@@ -126,4 +130,6 @@ export interface ConsoleServices {
   readonly audit: AuditLog;
   readonly authenticator: Authenticator;
   readonly engines: EngineManager;
+  /** Users, roles, sessions, tokens, setup and the full audit log (auth/identity.ts). */
+  readonly identity: IdentityServices;
 }

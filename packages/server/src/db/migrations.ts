@@ -100,11 +100,13 @@ export const MIGRATIONS: readonly {
  * the migration runs under a lock and re-reads what is applied inside it.
  */
 export async function migrate(db: Database): Promise<number[]> {
-  await db.run(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
-  );
   return db.transaction(
     async (tx) => {
+      // Inside the lock: two PostgreSQL processes running this at once would otherwise race on the
+      // catalog and one fail with a unique violation (IF NOT EXISTS does not serialize them).
+      await tx.run(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
+      );
       const done = new Set(
         (await tx.all<{ id: number }>('SELECT id FROM schema_migrations')).map((row) => Number(row.id)),
       );

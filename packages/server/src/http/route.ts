@@ -24,7 +24,17 @@ export interface RouteContext<Params, Query, Body> {
    * What the audit row of this request says beyond the route: the target (e.g. a container id or
    * name) and parameters worth keeping. Secrets in `params` are redacted before writing.
    */
-  readonly audit: { target?: string; params?: Record<string, unknown>; actor?: string };
+  readonly audit: {
+    target?: string;
+    params?: Record<string, unknown>;
+    actor?: string;
+    /**
+     * Set by a handler that answers with a stream whose outcome is known only at its end (image
+     * pull / push / build): it appends the audit row itself, with that outcome, before the stream's
+     * last line. The router then writes no row for its (< 400) response; errors are still its own.
+     */
+    recordsItself?: boolean;
+  };
 }
 
 /**

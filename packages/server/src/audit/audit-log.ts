@@ -1,0 +1,241 @@
+/**
+ * The append-only, hash-chained audit log (table `audit_log`). Rows are appended under the
+ * `gantry.audit` lock, so every console process on one database adds them in one order: seq =
+ * head + 1, prev_hash = the head's hash (chain.ts). `append` resolves once the row is committed
+ * (durable: it survives `kill -9`). Old rows are pruned by retention, leaving an anchor the chain
+ * continues from.
+ */
+import type { AuditEntry, AuditLog, AuditRecord, SecretBox } from '../context.ts';
+import type { Database, Queryable, SqlValue } from '../db/database.ts';
+import {
+  AUDIT_ANCHOR_KEY,
+  AUDIT_HEAD_KEY,
+  AUDIT_KEY_PURPOSE,
+  type AuditRow,
+  type ChainPoint,
+  canonicalJson,
+  GENESIS_HASH,
+  readPoint,
+  rowHash,
+  writePoint,
+} from './chain.ts';
+import { redact } from './redact.ts';
+
+export const AUDIT_LOCK = 'gantry.audit';
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Rows read per query when exporting. */
+const EXPORT_BATCH = 500;
+/** Written when the stored head was missing or forged while the log had rows: the chain went on from the last row. */
+export const TAMPER_OPERATION = 'audit.tamper';
+
+/**
+ * Operations whose routes write their own audit rows (with the username as actor, never the
+ * password): the router does not add its generic row for them.
+ */
+export const SELF_AUDITED_OPERATIONS: ReadonlySet<string> = new Set([
+  'setup.create',
+  'auth.login',
+  'auth.logout',
+  'auth.logout-all',
+  'auth.password',
+]);
+
+export interface AuditFilter {
+  readonly actor?: string | undefined;
+  /** Operation prefix: `containers.` or `auth.login`. */
+  readonly operation?: string | undefined;
+  readonly engineId?: string | undefined;
+  readonly outcome?: AuditEntry['outcome'] | undefined;
+  /** ms since the epoch, inclusive. */
+  readonly since?: number | undefined;
+  /** ms since the epoch, exclusive. */
+  readonly until?: number | undefined;
+}
+
+export interface AuditPage {
+  readonly items: AuditRecord[];
+  readonly total: number;
+  readonly page: number;
+  readonly pageSize: number;
+}
+
+export interface AuditStore extends AuditLog {
+  /** Newest first. `page` from 1. */
+  list(filter: AuditFilter, paging: { page: number; pageSize: number }): Promise<AuditPage>;
+  /** Oldest first, one JSON object per line (each string ends with `\n`). */
+  exportJsonLines(filter: AuditFilter): AsyncIterable<string>;
+  /** Deletes rows older than `retentionDays` days (itself audited as `audit.prune`); returns how many. */
+  prune(retentionDays: number): Promise<number>;
+}
+
+const optional = (value: string | null) => value ?? undefined;
+
+export const recordFromRow = (row: AuditRow): AuditRecord => ({
+  seq: Number(row.seq),
+  at: Number(row.at),
+  actor: row.actor,
+  actorKind: row.actor_kind as AuditEntry['actorKind'],
+  engineId: optional(row.engine_id),
+  operation: row.operation,
+  target: optional(row.target),
+  params: JSON.parse(row.params) as Record<string, unknown>,
+  outcome: row.outcome as AuditEntry['outcome'],
+  status: Number(row.status),
+  ip: optional(row.ip),
+  requestId: optional(row.request_id),
+  prevHash: row.prev_hash,
+  hash: row.hash,
+});
+
+/** SQL conditions and values for a filter; `$n` numbering starts at 1. */
+function where(filter: AuditFilter): { sql: string; values: SqlValue[] } {
+  const conditions: string[] = [];
+  const values: SqlValue[] = [];
+  const add = (condition: string, value: SqlValue) => {
+    values.push(value);
+    conditions.push(condition.replace('?', `$${values.length}`));
+  };
+  if (filter.actor !== undefined) add('actor = ?', filter.actor);
+  if (filter.operation !== undefined) {
+    add("operation LIKE ? ESCAPE '\\'", `${filter.operation.replace(/[\\%_]/g, (char) => `\\${char}`)}%`);
+  }
+  if (filter.engineId !== undefined) add('engine_id = ?', filter.engineId);
+  if (filter.outcome !== undefined) add('outcome = ?', filter.outcome);
+  if (filter.since !== undefined) add('at >= ?', filter.since);
+  if (filter.until !== undefined) add('at < ?', filter.until);
+  return { sql: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', values };
+}
+
+export function createAuditLog(db: Database, secretBox: SecretBox): AuditStore {
+  const key = secretBox.derive(AUDIT_KEY_PURPOSE);
+
+  /** Where the next row continues the chain from, and whether the stored head had to be distrusted. */
+  const chainEnd = async (tx: Queryable): Promise<{ point: ChainPoint; repaired: boolean }> => {
+    const head = await readPoint(tx, key, AUDIT_HEAD_KEY);
+    if (head !== undefined && head !== 'forged') return { point: head, repaired: false };
+    const last = await tx.get<{ seq: number; hash: string }>(
+      'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1',
+    );
+    if (last) return { point: { seq: Number(last.seq), hash: last.hash }, repaired: true };
+    const anchor = await readPoint(tx, key, AUDIT_ANCHOR_KEY);
+    if (anchor !== undefined && anchor !== 'forged') return { point: anchor, repaired: head === 'forged' };
+    return { point: { seq: 0, hash: GENESIS_HASH }, repaired: head === 'forged' || anchor === 'forged' };
+  };
+
+  const insert = async (tx: Queryable, previous: ChainPoint, entry: AuditEntry): Promise<AuditRecord> => {
+    const row: AuditRow = {
+      seq: previous.seq + 1,
+      at: Date.now(),
+      actor: entry.actor,
+      actor_kind: entry.actorKind,
+      engine_id: entry.engineId ?? null,
+      operation: entry.operation,
+      target: entry.target ?? null,
+      params: canonicalJson(redact(entry.params ?? {})),
+      outcome: entry.outcome,
+      status: entry.status,
+      ip: entry.ip ?? null,
+      request_id: entry.requestId ?? null,
+      prev_hash: previous.hash,
+      hash: '',
+    };
+    row.hash = rowHash(key, row);
+    await tx.run(
+      `INSERT INTO audit_log (seq, at, actor, actor_kind, engine_id, operation, target, params, outcome, status, ip, request_id, prev_hash, hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+      [
+        row.seq,
+        row.at,
+        row.actor,
+        row.actor_kind,
+        row.engine_id,
+        row.operation,
+        row.target,
+        row.params,
+        row.outcome,
+        row.status,
+        row.ip,
+        row.request_id,
+        row.prev_hash,
+        row.hash,
+      ],
+    );
+    await writePoint(tx, key, AUDIT_HEAD_KEY, { seq: row.seq, hash: row.hash });
+    return recordFromRow(row);
+  };
+
+  /** Appends inside `tx` (which holds the audit lock). */
+  const appendIn = async (tx: Queryable, entry: AuditEntry): Promise<AuditRecord> => {
+    const { point, repaired } = await chainEnd(tx);
+    if (!repaired) return insert(tx, point, entry);
+    const marker = await insert(tx, point, {
+      actor: 'system',
+      actorKind: 'system',
+      operation: TAMPER_OPERATION,
+      params: {
+        problem: `the stored audit head was missing or invalid; the chain continues from seq ${point.seq}`,
+      },
+      outcome: 'failure',
+      status: 500,
+    });
+    return insert(tx, marker, entry);
+  };
+
+  return {
+    append(entry) {
+      return db.transaction((tx) => appendIn(tx, entry), { lock: AUDIT_LOCK });
+    },
+    async list(filter, { page, pageSize }) {
+      const { sql, values } = where(filter);
+      const total = await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM audit_log ${sql}`, values);
+      const items = await db.all<AuditRow>(
+        `SELECT * FROM audit_log ${sql} ORDER BY seq DESC LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
+        [...values, pageSize, (page - 1) * pageSize],
+      );
+      return { items: items.map(recordFromRow), total: Number(total?.n ?? 0), page, pageSize };
+    },
+    async *exportJsonLines(filter) {
+      let after = 0;
+      for (;;) {
+        const { sql, values } = where(filter);
+        const batch = await db.all<AuditRow>(
+          `SELECT * FROM audit_log ${sql ? `${sql} AND` : 'WHERE'} seq > $${values.length + 1}
+           ORDER BY seq LIMIT $${values.length + 2}`,
+          [...values, after, EXPORT_BATCH],
+        );
+        for (const row of batch) yield `${JSON.stringify(recordFromRow(row))}\n`;
+        if (batch.length < EXPORT_BATCH) return;
+        after = Number((batch[batch.length - 1] as AuditRow).seq);
+      }
+    },
+    async prune(retentionDays) {
+      if (!Number.isFinite(retentionDays) || retentionDays <= 0) {
+        throw new Error(`audit retention must be a positive number of days, not ${retentionDays}`);
+      }
+      const before = Date.now() - retentionDays * DAY_MS;
+      return db.transaction(
+        async (tx) => {
+          const last = await tx.get<{ seq: number; hash: string }>(
+            'SELECT seq, hash FROM audit_log WHERE at < $1 ORDER BY seq DESC LIMIT 1',
+            [before],
+          );
+          if (!last) return 0;
+          const anchor = { seq: Number(last.seq), hash: last.hash };
+          // Always a prefix of the chain (seq <= anchor), so what remains still links up to the anchor.
+          const { changes } = await tx.run('DELETE FROM audit_log WHERE seq <= $1', [anchor.seq]);
+          await writePoint(tx, key, AUDIT_ANCHOR_KEY, anchor);
+          await appendIn(tx, {
+            actor: 'system',
+            actorKind: 'system',
+            operation: 'audit.prune',
+            params: { retentionDays, before, deleted: changes, anchorSeq: anchor.seq },
+            outcome: 'success',
+            status: 200,
+          });
+          return changes;
+        },
+        { lock: AUDIT_LOCK },
+      );
+    },
+  };
+}
