@@ -3,7 +3,8 @@
  * fresh SQLite data directory) on the engine the docker CLI would use, with 2,000 and then 10,000
  * containers created by the bench (labelled, removed at the end). Measures, as the issue asks:
  * - the first page of the container list through the API: server-side time (the router's
- *   `Server-Timing` header) and the client's round trip over loopback;
+ *   `Server-Timing` header) and the client's round trip over loopback, from the cached sorted view
+ *   and right after the inventory changed (the view rebuilt);
  * - the server's RSS (VmRSS of its process) idle, with 10,000 containers, and with 10 concurrent
  *   log followers on containers printing 100 lines/s each;
  * - the delay from a container starting (the daemon's `start` event time) to that event reaching a
@@ -31,7 +32,7 @@ export const CONSOLE_TARGETS = {
 } as const;
 
 const ROOT = join(import.meta.dirname, '..');
-const SERVER_MAIN = join(ROOT, 'packages', 'server', 'src', 'main.ts');
+const SERVER_MAIN = join(ROOT, 'packages', 'server', 'bin', 'gantry-server.js');
 const MiB = 2 ** 20;
 
 export interface ConsoleBenchOptions {
@@ -42,14 +43,23 @@ export interface ConsoleBenchOptions {
 interface Sizes {
   readonly steps: readonly number[];
   readonly pageRequests: number;
+  /** First-page requests each made right after one more container entered the inventory. */
+  readonly changes: number;
   readonly followers: number;
   readonly followSeconds: number;
   readonly starts: number;
 }
 
 const SIZES: Record<'full' | 'quick', Sizes> = {
-  full: { steps: [2_000, 10_000], pageRequests: 50, followers: 10, followSeconds: 15, starts: 200 },
-  quick: { steps: [200, 500], pageRequests: 20, followers: 3, followSeconds: 5, starts: 30 },
+  full: {
+    steps: [2_000, 10_000],
+    pageRequests: 50,
+    changes: 20,
+    followers: 10,
+    followSeconds: 15,
+    starts: 200,
+  },
+  quick: { steps: [200, 500], pageRequests: 20, changes: 5, followers: 3, followSeconds: 5, starts: 30 },
 };
 
 /** A started console: its URL, pid and an API token with the admin role. */
@@ -82,12 +92,21 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<num
     for (const count of sizes.steps) {
       progress(`creating containers up to ${count} ...`);
       await createContainers(docker, labels, count - created.length, created);
-      await waitForInventory(server, runId, count);
-      const page = await timeFirstPage(server, sizes.pageRequests);
+      await waitForInventory(server, runId, created.length);
+      const page = await timeFirstPage(
+        docker,
+        server,
+        labels,
+        runId,
+        created,
+        sizes.pageRequests,
+        sizes.changes,
+      );
       pages[count] = page;
       progress(
-        `${count} containers: first page server ${page.serverMs.p50.toFixed(2)} ms p50 / ` +
-          `${page.serverMs.p99.toFixed(2)} ms p99, round trip ${page.roundTripMs.p50.toFixed(2)} ms p50`,
+        `${count} containers: first page server ${page.cached.serverMs.p50.toFixed(2)} ms p50 cached, ` +
+          `${page.afterChange.serverMs.p99.toFixed(2)} ms p99 after a change; ` +
+          `round trip ${page.cached.roundTripMs.p50.toFixed(2)} ms p50 cached`,
       );
     }
     await settle(2_000);
@@ -116,12 +135,14 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<num
     };
     writeJson(options.out, results);
     const rows = [
-      ...Object.entries(pages).map(([count, page]) =>
-        row(
-          `first page, ${count} containers (server, p99)`,
-          `${page.serverMs.p99.toFixed(2)} ms`,
-          Number(count) === largest ? page.serverMs.p99 <= CONSOLE_TARGETS.firstPageMs : undefined,
-          `<= ${CONSOLE_TARGETS.firstPageMs} ms at 10k`,
+      ...Object.entries(pages).flatMap(([count, page]) =>
+        (['cached', 'afterChange'] as const).map((kind) =>
+          row(
+            `first page, ${count} containers, ${kind === 'cached' ? 'cached view' : 'after a change'} (server, p99)`,
+            `${page[kind].serverMs.p99.toFixed(2)} ms`,
+            Number(count) === largest ? page[kind].serverMs.p99 <= CONSOLE_TARGETS.firstPageMs : undefined,
+            `<= ${CONSOLE_TARGETS.firstPageMs} ms at 10k`,
+          ),
         ),
       ),
       row('RSS idle', `${idleRss.toFixed(1)} MiB`, idleRss <= CONSOLE_TARGETS.idleRssMiB, '<= 80 MiB'),
@@ -268,9 +289,15 @@ interface Percentiles {
   readonly p50: number;
   readonly p99: number;
 }
-interface PageTiming {
+interface Timing {
   readonly serverMs: Percentiles;
   readonly roundTripMs: Percentiles;
+}
+interface PageTiming {
+  /** The same first page asked again: served from the sorted view the previous request left. */
+  readonly cached: Timing;
+  /** The first request after the inventory changed (one container created): the view is rebuilt. */
+  readonly afterChange: Timing;
 }
 
 const percentiles = (values: number[]): Percentiles => {
@@ -281,28 +308,49 @@ const percentiles = (values: number[]): Percentiles => {
   };
 };
 
+/** Times one request for the first page (50 rows by name) of all containers, as the UI asks for it. */
+async function firstPage(server: Console, serverMs: number[], roundTripMs: number[]): Promise<void> {
+  const started = performance.now();
+  const response = await fetch(
+    `${server.url}/api/engines/${server.engineId}/containers?page=1&pageSize=50&sort=name&order=asc`,
+    { headers: { authorization: `Bearer ${server.token}` } },
+  );
+  await response.arrayBuffer();
+  roundTripMs.push(performance.now() - started);
+  const timing = /dur=([\d.]+)/.exec(response.headers.get('server-timing') ?? '')?.[1];
+  if (!response.ok || timing === undefined)
+    throw new Error(`bench: the list answered ${response.status} without a Server-Timing header`);
+  serverMs.push(Number(timing));
+}
+
 /**
- * The first page (50 rows, sorted by name) of all containers, as the UI asks for it; the sort is
- * varied so no request is served from a cache the previous one filled.
+ * The first page `requests` times from the cached view, then `changes` times right after the
+ * inventory took in one more container (created by the bench, waited for through the API with a
+ * label-filtered count, which does not rebuild the unfiltered view).
  */
-async function timeFirstPage(server: Console, requests: number): Promise<PageTiming> {
-  const sorts = ['name', 'created', 'image', 'state'];
-  const serverMs: number[] = [];
-  const roundTripMs: number[] = [];
-  for (let i = 0; i < requests; i++) {
-    const sort = sorts[i % sorts.length];
-    const started = performance.now();
-    const response = await fetch(
-      `${server.url}/api/engines/${server.engineId}/containers?page=1&pageSize=50&sort=${sort}&order=${i % 2 ? 'desc' : 'asc'}`,
-      { headers: { authorization: `Bearer ${server.token}` } },
-    );
-    await response.arrayBuffer();
-    roundTripMs.push(performance.now() - started);
-    const timing = /dur=([\d.]+)/.exec(response.headers.get('server-timing') ?? '')?.[1];
-    if (timing === undefined) throw new Error('bench: the list answered without a Server-Timing header');
-    serverMs.push(Number(timing));
+async function timeFirstPage(
+  docker: DockerClient,
+  server: Console,
+  labels: Record<string, string>,
+  runId: string,
+  created: string[],
+  requests: number,
+  changes: number,
+): Promise<PageTiming> {
+  const cached = { serverMs: [] as number[], roundTripMs: [] as number[] };
+  await firstPage(server, [], []);
+  for (let i = 0; i < requests; i++) await firstPage(server, cached.serverMs, cached.roundTripMs);
+  const afterChange = { serverMs: [] as number[], roundTripMs: [] as number[] };
+  for (let i = 0; i < changes; i++) {
+    await createContainers(docker, labels, 1, created);
+    await waitForInventory(server, runId, created.length);
+    await firstPage(server, afterChange.serverMs, afterChange.roundTripMs);
   }
-  return { serverMs: percentiles(serverMs), roundTripMs: percentiles(roundTripMs) };
+  const timing = (series: { serverMs: number[]; roundTripMs: number[] }): Timing => ({
+    serverMs: percentiles(series.serverMs),
+    roundTripMs: percentiles(series.roundTripMs),
+  });
+  return { cached: timing(cached), afterChange: timing(afterChange) };
 }
 
 function openSocket(server: Console, path: string): Promise<WebSocket> {

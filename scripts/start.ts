@@ -7,6 +7,9 @@
  *   npm start                      # http://127.0.0.1:8080
  *   npm start -- --port 9000 --host 0.0.0.0
  */
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { ensureLocalEngine } from './local-engine.ts';
 
 try {
@@ -15,5 +18,15 @@ try {
   // The console runs without its engine too (shown as down, reconnected with backoff): say why.
   console.error(`[gantry] ${error instanceof Error ? error.message : String(error)}`);
 }
-// The server's own entry: reads the flags from process.argv, handles signals, and exits.
-await import('@gantry/server/main');
+
+// The server as its own process (its lean bundled entry), not imported into this one: this script
+// has loaded the TypeScript stripper and the set-up code, which the server should not carry.
+const server = spawn(
+  process.execPath,
+  [fileURLToPath(import.meta.resolve('@gantry/server/main')), 'serve', ...process.argv.slice(2)],
+  { stdio: 'inherit' },
+);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => server.kill(signal));
+server.on('exit', (code, signal) => {
+  process.exitCode = code ?? 128 + (signal ? constants.signals[signal] : 0);
+});

@@ -13,7 +13,7 @@ export interface ConsoleConfig {
   /** Address and TCP port to listen on (default 127.0.0.1:8080; port 0 picks a free one). */
   readonly host: string;
   readonly port: number;
-  /** Where the SQLite database, the secret key file and the TLS material live (default ~/.local/share/gantry). */
+  /** Where the SQLite database and the secret key file live (default ~/.local/share/gantry). */
   readonly dataDir: string;
   /** `postgres://...` to use PostgreSQL; undefined: SQLite at `<dataDir>/gantry.db`. */
   readonly databaseUrl: string | undefined;

@@ -142,6 +142,12 @@ async function auditExport(argv: readonly string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`gantry audit export | head`) is not a failure of ours: end quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const code = await main(process.argv.slice(2)).catch((error: unknown) => {
   process.stderr.write(`gantry-server: ${error instanceof Error ? error.message : String(error)}\n`);
   return 1;

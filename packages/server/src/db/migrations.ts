@@ -73,7 +73,7 @@ export const MIGRATIONS: readonly {
           created_at BIGINT NOT NULL,
           updated_at BIGINT NOT NULL
         )`,
-      // Append-only, hash-chained: hash = SHA-256(prev_hash + canonical JSON of the row's fields).
+      // Append-only, hash-chained: hash = HMAC-SHA256 (key derived from the secret key) of prev_hash + canonical JSON of the row's fields.
       `CREATE TABLE audit_log (
           seq BIGINT PRIMARY KEY,
           at BIGINT NOT NULL,

@@ -4,10 +4,14 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { dirname, extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-/** Where @gantry/web's build lands (read as files, never imported). */
-export const WEB_DIST = join(import.meta.dirname, '..', '..', '..', 'web', 'dist');
+/**
+ * Where @gantry/web's build lands (read as files, never imported). Found through the package's
+ * location, not this file's: the server also runs as a bundle in packages/server/dist.
+ */
+export const WEB_DIST = join(dirname(fileURLToPath(import.meta.resolve('@gantry/web/package.json'))), 'dist');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
