@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { linesOf, readUntil, runContainer } from '../realtime-support.ts';
 import { startTestConsole } from '../support.ts';
+import { skipOnPodman } from './resource-support.ts';
 
 /** Reads a non-follow channel to its end: every frame until `ends` end frames arrived. */
 async function readAll(socket: Parameters<typeof readUntil>[0], ends: number) {
@@ -9,7 +10,9 @@ async function readAll(socket: Parameters<typeof readUntil>[0], ends: number) {
   return readUntil(socket, (message) => message.type === 'end' && ++seen === ends);
 }
 
-test('logs: merged history of two containers, tail, since, search', async () => {
+test('logs: merged history of two containers, tail, since, search', {
+  skip: skipOnPodman('Podman 4.3 answers three lines to tail=2 here'),
+}, async () => {
   const c = await startTestConsole();
   const token = await c.createToken('operator', '*');
   const a = await runContainer([

@@ -3,8 +3,11 @@ import { test } from 'node:test';
 import { realtimeState } from '../../src/realtime/state.ts';
 import { docker, readUntil, runContainer } from '../realtime-support.ts';
 import { startTestConsole } from '../support.ts';
+import { skipOnPodman } from './resource-support.ts';
 
-test('stats: one daemon stream for two viewers, closed after both leave', async () => {
+test('stats: one daemon stream for two viewers, closed after both leave', {
+  skip: skipOnPodman('Podman 4.3 sent no stats sample within 3 s'),
+}, async () => {
   const c = await startTestConsole();
   const token = await c.createToken('viewer', '*');
   const box = await runContainer(['sleep', '300']);
@@ -55,7 +58,9 @@ test('stats overview: history on connect, then samples of the running containers
   assert.equal(kept.totals.length, 1);
 });
 
-test('events: raw events and changes, filtered, with their delivery delay recorded', async () => {
+test('events: raw events and changes, filtered, with their delivery delay recorded', {
+  skip: skipOnPodman('Podman 4.3 reports no pause event of a container paused right after the subscription'),
+}, async () => {
   const c = await startTestConsole();
   const token = await c.createToken('viewer', '*');
   const box = await runContainer(['sleep', '300']);
