@@ -4,6 +4,7 @@
  * labels the harness cleans up by.
  */
 import { randomBytes } from 'node:crypto';
+import { TEST_DATABASE_URL } from '../databases.ts';
 import { type ApiClient, startTestConsole, type TestConsole } from '../support.ts';
 
 export const TEST_LABEL = process.env.GANTRY_TEST_LABEL ?? 'io.gantry.test';
@@ -39,8 +40,12 @@ export interface ResourceConsole {
   ): Promise<Response>;
 }
 
+/**
+ * A console for the resource-route tests: on the harness's PostgreSQL when there is one (the
+ * identity, realtime and router tests run on SQLite, so the API is exercised on both databases).
+ */
 export async function startResourceConsole(): Promise<ResourceConsole> {
-  const testConsole = await startTestConsole();
+  const testConsole = await startTestConsole({ dialect: TEST_DATABASE_URL ? 'postgres' : 'sqlite' });
   const admin = await testConsole.asAdmin();
   const token = await testConsole.createToken('admin', '*');
   return {
