@@ -9,6 +9,7 @@
  *   npm run bench -- --out path.json   JSON somewhere else than bench/results/latest.json
  *   npm run bench -- cli               the `gantry` CLI's start-up vs the docker CLI (bench/cli.ts)
  *   npm run bench -- console           the console server with 2k / 10k containers (bench/console.ts)
+ *   npm run bench -- gateway           the Engine API gateway vs the engine directly (bench/gateway.ts)
  */
 import { cpus, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
@@ -80,9 +81,9 @@ if (args.help) {
  * server at 2k / 10k containers); none: the SDK cases.
  */
 const group = positionals[0];
-if (group !== undefined && (!['cli', 'console'].includes(group) || positionals.length > 1)) {
+if (group !== undefined && (!['cli', 'console', 'gateway'].includes(group) || positionals.length > 1)) {
   console.error(
-    `bench: unknown case group "${positionals.join(' ')}" — known: cli, console (or none: the SDK cases)`,
+    `bench: unknown case group "${positionals.join(' ')}" — known: cli, console, gateway (or none: the SDK cases)`,
   );
   process.exit(2);
 }
@@ -284,7 +285,21 @@ async function runConsoleGroup(): Promise<number> {
   });
 }
 
-(group === 'cli' ? runCliGroup() : group === 'console' ? runConsoleGroup() : main()).then(
+async function runGatewayGroup(): Promise<number> {
+  const { runGatewayBench } = await import('./gateway.ts');
+  return runGatewayBench({
+    quick: args.quick,
+    out: args.out ?? join(import.meta.dirname, 'results', 'gateway.json'),
+  });
+}
+
+const GROUPS: Record<string, () => Promise<number>> = {
+  cli: runCliGroup,
+  console: runConsoleGroup,
+  gateway: runGatewayGroup,
+};
+
+(group === undefined ? main() : (GROUPS[group] as () => Promise<number>)()).then(
   (code) => {
     process.exitCode = code;
   },

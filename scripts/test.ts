@@ -51,6 +51,8 @@ function runStaticChecks(): void {
   const bin = (name: string) => join(ROOT, 'node_modules', '.bin', name);
   const generator = join(ROOT, 'scripts', 'gen-engine.ts');
   staticStep('generated code is up to date', process.execPath, [generator, '--check']);
+  const gatewayGenerator = join(ROOT, 'scripts', 'gen-gateway.ts');
+  staticStep('generated gateway tables are up to date', process.execPath, [gatewayGenerator, '--check']);
   staticStep('workspace import boundaries', process.execPath, [join(ROOT, 'scripts', 'check-boundaries.ts')]);
   staticStep('lint and format (biome)', bin('biome'), ['check', '.']);
   staticStep('types (tsc)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);

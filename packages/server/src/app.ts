@@ -14,6 +14,8 @@ import type { ConsoleConfig, ConsoleServices, Logger } from './context.ts';
 import type { Database } from './db/database.ts';
 import { openDatabase } from './db/open.ts';
 import { createEngineManager } from './engines/manager.ts';
+import { type RunningGateway, startGateway } from './gateway/listener.ts';
+import { gatewayStages } from './gateway/stages.ts';
 import { installNotFound, requestBasics } from './http/middleware.ts';
 import type { RouteDefinition } from './http/route.ts';
 import { type ConsoleApp, type ConsoleEnv, describe, registerRoutes } from './http/router.ts';
@@ -50,6 +52,8 @@ export interface RunningConsole {
   /** Printed once when no admin exists yet: `POST /api/setup` takes it. */
   readonly setupToken?: string | undefined;
   readonly server: Server;
+  /** The Engine API gateway, unless configured off. */
+  readonly gateway?: RunningGateway | undefined;
   /** Stops accepting, closes sockets, engine streams and the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -104,6 +108,29 @@ export async function startConsole(
     }
     installNotFound(app);
 
+    // The gateway is up before the console answers: a ready console (/healthz) means both are.
+    let gateway: RunningGateway | undefined;
+    if (config.gateway) {
+      try {
+        const started = await startGateway({
+          services,
+          config: config.gateway,
+          dataDir: config.dataDir,
+          stages: gatewayStages(config.gateway),
+          stdout,
+        });
+        closers.unshift(() => started.close());
+        gateway = started;
+      } catch (error) {
+        // Another console (or a daemon's TLS port) holds the address: the console still serves.
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+        const at = `${config.gateway.host}:${config.gateway.port}`;
+        stdout.write(
+          `Gantry gateway not started: ${at} is in use (choose --gateway-port, or --gateway-port off)\n`,
+        );
+        log.warn('gateway not started: address in use', { address: at });
+      }
+    }
     const channelServer = createChannelServer(channels, services);
     const server = createAdaptorServer({ fetch: app.fetch }) as Server;
     server.on('upgrade', (request, socket, head) => channelServer.handleUpgrade(request, socket, head));
@@ -129,6 +156,7 @@ export async function startConsole(
       services,
       setupToken,
       server,
+      gateway,
       close: () => {
         closing ??= runClosers(closers, log);
         return closing;

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import type { ConsoleConfig } from './context.ts';
+import type { ConsoleConfig, GatewayConfig } from './context.ts';
 
 export class ConfigError extends Error {
   /** One line per problem, each naming its flag, variable or file key. */
@@ -32,9 +32,10 @@ const MIB = 1024 * KIB;
 /** A setting as the three sources name it, and how its text is turned into the value. */
 interface Setting {
   readonly key:
-    | Exclude<keyof ConsoleConfig, 'sessionIdleMs' | 'bodyLimitBytes'>
+    | Exclude<keyof ConsoleConfig, 'sessionIdleMs' | 'bodyLimitBytes' | 'gateway'>
     | 'sessionIdle'
-    | 'bodyLimit';
+    | 'bodyLimit'
+    | GatewaySettingKey;
   readonly flag: string;
   readonly env: string;
   readonly argument: string;
@@ -46,7 +47,18 @@ interface Setting {
   readonly list?: true;
   /** A path: made absolute against the working directory, or the config file's directory. */
   readonly path?: true;
+  /** A switch: the flag alone means `true` (`--gateway-insecure`). */
+  readonly switch?: true;
 }
+
+type GatewaySettingKey =
+  | 'gatewayHost'
+  | 'gatewayPort'
+  | 'gatewayCert'
+  | 'gatewayKey'
+  | 'gatewayClientCa'
+  | 'gatewayInsecure'
+  | 'gatewayPolicy';
 
 const hostSchema = z.string().regex(/^[A-Za-z0-9._:%[\]-]+$/);
 const portSchema = z
@@ -169,6 +181,75 @@ const SETTINGS: readonly Setting[] = [
     allowed: 'debug, info, warn or error',
     schema: z.enum(['debug', 'info', 'warn', 'error']),
   },
+  {
+    key: 'gatewayPort',
+    flag: '--gateway-port',
+    env: 'GANTRY_GATEWAY_PORT',
+    argument: '<port|off>',
+    description: 'TCP port of the Engine API gateway (default 2376; 0 picks a free one; off disables it)',
+    allowed: 'a whole number from 0 to 65535, or off',
+    schema: z.union([z.literal('off'), portSchema]),
+  },
+  {
+    key: 'gatewayHost',
+    flag: '--gateway-host',
+    env: 'GANTRY_GATEWAY_HOST',
+    argument: '<address>',
+    description: 'address the gateway listens on (default 127.0.0.1)',
+    allowed: 'an IP address or host name such as 127.0.0.1, 0.0.0.0 or ::1',
+    schema: hostSchema,
+  },
+  {
+    key: 'gatewayCert',
+    flag: '--gateway-cert',
+    env: 'GANTRY_GATEWAY_CERT',
+    argument: '<file>',
+    description: "the gateway's TLS certificate, PEM (default: one generated into <data-dir>/gateway/)",
+    allowed: 'a PEM certificate file path (with --gateway-key)',
+    schema: z.string().min(1),
+    path: true,
+  },
+  {
+    key: 'gatewayKey',
+    flag: '--gateway-key',
+    env: 'GANTRY_GATEWAY_KEY',
+    argument: '<file>',
+    description: 'the private key of --gateway-cert, PEM',
+    allowed: 'a PEM private key file path (with --gateway-cert)',
+    schema: z.string().min(1),
+    path: true,
+  },
+  {
+    key: 'gatewayClientCa',
+    flag: '--gateway-client-ca',
+    env: 'GANTRY_GATEWAY_CLIENT_CA',
+    argument: '<file>',
+    description:
+      'CA bundle (PEM) for mutual TLS: client certificates it signed sign in as their mapped API token',
+    allowed: 'a PEM CA certificate file path',
+    schema: z.string().min(1),
+    path: true,
+  },
+  {
+    key: 'gatewayPolicy',
+    flag: '--gateway-policy',
+    env: 'GANTRY_GATEWAY_POLICY',
+    argument: '<file>',
+    description: 'gateway policy document, JSON or YAML (default: the built-in safe rules for non-admins)',
+    allowed: 'a JSON or YAML policy file path',
+    schema: z.string().min(1),
+    path: true,
+  },
+  {
+    key: 'gatewayInsecure',
+    flag: '--gateway-insecure',
+    env: 'GANTRY_GATEWAY_INSECURE',
+    argument: '',
+    description: 'serve the gateway over plain HTTP (only on a loopback address; for tests and local tools)',
+    allowed: 'true or false (the flag alone means true)',
+    schema: z.enum(['true', 'false']).transform((text) => text === 'true'),
+    switch: true,
+  },
 ];
 
 const CONFIG_FLAG = '--config';
@@ -228,10 +309,11 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       chosen = true;
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems);
-
   const get = <T>(key: Setting['key'], fallback: T): T =>
     values.has(key) ? (values.get(key) as T) : fallback;
+  const gateway = gatewayConfig(get, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+
   return {
     host: get('host', '127.0.0.1'),
     port: get('port', 8080),
@@ -243,7 +325,41 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     auditRetentionDays: get<number | undefined>('auditRetentionDays', undefined),
     bodyLimitBytes: get('bodyLimit', MIB),
     logLevel: get<ConsoleConfig['logLevel']>('logLevel', 'info'),
+    gateway,
   };
+}
+
+const LOOPBACK = /^(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|\[::1\]|localhost)$/i;
+
+/** The gateway's settings checked together (undefined: `--gateway-port off`). */
+function gatewayConfig(
+  get: <T>(key: Setting['key'], fallback: T) => T,
+  problems: string[],
+): GatewayConfig | undefined {
+  const port = get<number | 'off'>('gatewayPort', 2376);
+  if (port === 'off') return undefined;
+  const host = get('gatewayHost', '127.0.0.1');
+  const certFile = get<string | undefined>('gatewayCert', undefined);
+  const keyFile = get<string | undefined>('gatewayKey', undefined);
+  const clientCaFile = get<string | undefined>('gatewayClientCa', undefined);
+  const insecure = get('gatewayInsecure', false);
+  const policyFile = get<string | undefined>('gatewayPolicy', undefined);
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    problems.push(
+      '--gateway-cert and --gateway-key go together: give both, or neither for a generated certificate',
+    );
+  }
+  if (insecure && !LOOPBACK.test(host)) {
+    problems.push(
+      `--gateway-insecure serves the Engine API without TLS, so it is only allowed on a loopback address, not ${host}: use --gateway-host 127.0.0.1 or drop --gateway-insecure`,
+    );
+  }
+  if (insecure && (clientCaFile !== undefined || certFile !== undefined)) {
+    problems.push(
+      '--gateway-insecure has no TLS: drop --gateway-cert, --gateway-key and --gateway-client-ca, or drop --gateway-insecure',
+    );
+  }
+  return { host, port, certFile, keyFile, clientCaFile, insecure, policyFile };
 }
 
 interface Origin {
@@ -283,6 +399,9 @@ function parseFlags(argv: readonly string[], problems: string[]): Map<string, st
       continue;
     }
     let value: string | undefined = equals === -1 ? undefined : argument.slice(equals + 1);
+    if (value === undefined && SETTINGS.some((setting) => setting.flag === name && setting.switch)) {
+      value = 'true';
+    }
     if (value === undefined) {
       const next = argv[index + 1];
       if (next !== undefined && !next.startsWith('--')) {
@@ -344,7 +463,9 @@ function fileTexts(setting: Setting, file: ConfigFile, problems: string[]): stri
   const value = file.values[setting.key];
   if (value === null) return undefined;
   const scalar = (item: unknown) =>
-    typeof item === 'string' || (typeof item === 'number' && Number.isFinite(item));
+    typeof item === 'string' ||
+    (setting.switch === true && typeof item === 'boolean') ||
+    (typeof item === 'number' && Number.isFinite(item));
   if (setting.list ? Array.isArray(value) && value.every(scalar) : scalar(value)) {
     return (Array.isArray(value) ? value : [value]).map(String);
   }

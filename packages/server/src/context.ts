@@ -28,6 +28,24 @@ export interface ConsoleConfig {
   /** Largest request body accepted (bytes), except uploads that name their own limit. */
   readonly bodyLimitBytes: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** The Engine API gateway (gateway/listener.ts); undefined: not started (`--gateway-port off`). */
+  readonly gateway?: GatewayConfig | undefined;
+}
+
+/** Where and how the Engine API gateway listens. */
+export interface GatewayConfig {
+  /** Default 127.0.0.1:2376; port 0 picks a free one. */
+  readonly host: string;
+  readonly port: number;
+  /** PEM files of the server certificate and key; undefined: generated into `<dataDir>/gateway/`. */
+  readonly certFile?: string | undefined;
+  readonly keyFile?: string | undefined;
+  /** PEM CA bundle: clients may then authenticate with a certificate it signed (mapped to a token). */
+  readonly clientCaFile?: string | undefined;
+  /** Plain HTTP instead of TLS: only with `--gateway-insecure` and a loopback host. */
+  readonly insecure: boolean;
+  /** The policy document (JSON or YAML, gateway/policy-document.ts); undefined: the built-in rules. */
+  readonly policyFile?: string | undefined;
 }
 
 /** Structured JSON logs (log.ts): one line per record on stderr; never given a secret. */

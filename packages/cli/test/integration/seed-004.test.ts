@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { connect } from '@gantry/engine';
 import { GANTRY_ENTRY } from '../support.ts';
-import { Terminal, tmuxMissing } from '../terminal.ts';
+import { Terminal, tmuxMissing } from '../../../../test/terminal.ts';
 
 const TEST_LABEL = process.env.GANTRY_TEST_LABEL ?? 'io.gantry.test';
 const IMAGE = process.env.GANTRY_TEST_IMAGE ?? 'gantry-test/busybox:latest';

@@ -38,6 +38,15 @@ test('defaults', () => {
     auditRetentionDays: undefined,
     bodyLimitBytes: 1024 * 1024,
     logLevel: 'info',
+    gateway: {
+      host: '127.0.0.1',
+      port: 2376,
+      certFile: undefined,
+      keyFile: undefined,
+      clientCaFile: undefined,
+      insecure: false,
+      policyFile: undefined,
+    },
   });
   assert.equal(loadConfig([], { ...HOME, XDG_DATA_HOME: '/xdg/data' }).dataDir, '/xdg/data/gantry');
   assert.equal(loadConfig([], {}).dataDir, join(homedir(), '.local/share/gantry'));
@@ -66,6 +75,11 @@ test('every setting from flags, both as --flag value and --flag=value', () => {
       '512k',
       '--log-level',
       'DEBUG',
+      '--gateway-port',
+      '0',
+      '--gateway-host',
+      '::1',
+      '--gateway-insecure',
     ],
     HOME,
   );
@@ -80,6 +94,15 @@ test('every setting from flags, both as --flag value and --flag=value', () => {
     auditRetentionDays: 90,
     bodyLimitBytes: 512 * 1024,
     logLevel: 'debug',
+    gateway: {
+      host: '::1',
+      port: 0,
+      certFile: undefined,
+      keyFile: undefined,
+      clientCaFile: undefined,
+      insecure: true,
+      policyFile: undefined,
+    },
   });
 });
 
@@ -262,4 +285,18 @@ test('help text lists every flag and variable', () => {
   }
   assert.equal(wantsHelp(['--port', '1', '--help']), true);
   assert.equal(wantsHelp(['--port', '1']), false);
+});
+
+test('the gateway: off, insecure only on loopback, cert and key together', () => {
+  assert.equal(loadConfig(['--gateway-port', 'off'], HOME).gateway, undefined);
+  assert.equal(loadConfig([], { ...HOME, GANTRY_GATEWAY_PORT: 'off' }).gateway, undefined);
+  assert.match(
+    problem(['--gateway-host', '0.0.0.0', '--gateway-insecure']),
+    /only allowed on a loopback address, not 0\.0\.0\.0/,
+  );
+  assert.match(problem(['--gateway-cert', '/x/cert.pem']), /--gateway-cert and --gateway-key go together/);
+  assert.match(problem(['--gateway-port', 'of']), /--gateway-port is "of": expected .* or off/);
+  const given = loadConfig(['--gateway-cert', '/x/c.pem', '--gateway-key', '/x/k.pem'], HOME).gateway;
+  assert.equal(given?.certFile, '/x/c.pem');
+  assert.equal(given?.insecure, false);
 });

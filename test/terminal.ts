@@ -1,6 +1,6 @@
 /**
- * A real terminal for CLI tests: a tmux server of the test's own (own socket), typed into and read
- * back as a person would use it (`send-keys`, `capture-pane`).
+ * A real terminal for the interactive tests (CLI, gateway): a tmux server of the test's own (own
+ * socket), typed into and read back as a person would use it (`send-keys`, `capture-pane`).
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';

@@ -1,0 +1,93 @@
+/**
+ * Who calls the gateway: a console API token (`Authorization: Bearer gty_...`, what the docker CLI
+ * and docker-py send from `HttpHeaders` in config.json and dockerode from its `headers` option) or a
+ * client certificate signed by `--gateway-client-ca` and mapped to an API token. Session cookies are
+ * never accepted here: a browser page must not drive the Engine API with the user's cookie.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { Principal } from '../auth/principal.ts';
+import type { ConsoleServices } from '../context.ts';
+import { HttpError } from '../http/errors.ts';
+import { fingerprintOf } from './certificate.ts';
+
+/** `settings` key prefix of the client certificate -> API token mappings (value: the token's bearer secret, sealed). */
+export const CLIENT_CERT_SETTING = 'gateway.client-cert.';
+
+/** A refusal to authenticate: always 401, the message says what to send. */
+export class GatewayAuthError extends Error {}
+
+/**
+ * The principal for `request`, or throws {@link GatewayAuthError}. A presented but bad credential
+ * is refused even when another one would have worked: the caller meant that one.
+ */
+export async function authenticateGatewayRequest(
+  services: ConsoleServices,
+  request: IncomingMessage,
+): Promise<Principal> {
+  const authorization = request.headers.authorization;
+  if (authorization !== undefined) {
+    const headers = new Headers({ authorization });
+    try {
+      const principal = await services.authenticator.authenticate(
+        new Request('http://gateway.invalid/', { headers }),
+      );
+      if (principal) return principal;
+    } catch (error) {
+      if (error instanceof HttpError) throw new GatewayAuthError(error.message);
+      throw error;
+    }
+  }
+  const socket = request.socket as Partial<TLSSocket>;
+  const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate(true) : undefined;
+  if (peer?.raw) {
+    if (!socket.authorized) {
+      throw new GatewayAuthError(
+        `the client certificate is not signed by the gateway's client CA (${socket.authorizationError ?? 'unknown'})`,
+      );
+    }
+    const principal = await fromClientCertificate(services, fingerprintOf(peer.raw));
+    if (principal) return principal;
+    throw new GatewayAuthError(
+      'the client certificate is not mapped to an API token of the console, or that token is expired or revoked',
+    );
+  }
+  throw new GatewayAuthError(
+    'authentication required: send a console API token as "Authorization: Bearer gty_..." (docker CLI: HttpHeaders in config.json) or a mapped client certificate',
+  );
+}
+
+/** The token a certificate fingerprint is mapped to, resolved as if its secret had been sent. */
+async function fromClientCertificate(
+  services: ConsoleServices,
+  fingerprint: string,
+): Promise<Principal | undefined> {
+  const row = await services.db.get<{ value: string }>('SELECT value FROM settings WHERE key = $1', [
+    `${CLIENT_CERT_SETTING}${fingerprint}`,
+  ]);
+  if (!row) return undefined;
+  const secret = services.secretBox.open(row.value);
+  const headers = new Headers({ authorization: `Bearer ${secret}` });
+  return services.authenticator
+    .authenticate(new Request('http://gateway.invalid/', { headers }))
+    .catch(() => undefined);
+}
+
+/**
+ * Maps a client certificate (PEM) to an API token: its requests then run as that token, with the
+ * token's role, engines, expiry and revocation. The token's secret is stored sealed.
+ */
+export async function mapClientCertificate(
+  services: ConsoleServices,
+  certificatePem: string | Buffer,
+  tokenSecret: string,
+): Promise<string> {
+  const fingerprint = fingerprintOf(certificatePem);
+  const key = `${CLIENT_CERT_SETTING}${fingerprint}`;
+  const sealed = services.secretBox.seal(tokenSecret);
+  await services.db.run(
+    'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2',
+    [key, sealed],
+  );
+  return fingerprint;
+}

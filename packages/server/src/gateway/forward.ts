@@ -1,0 +1,289 @@
+/**
+ * Sends an allowed, canonical request to an engine and streams the answer back. Connections are
+ * opened to the engine's resolved endpoint (`client.endpoint`, the SDK's public view: unix socket,
+ * or tcp with the same TLS material) — ordinary requests over keep-alive `node:http` agents, whose
+ * responses are piped with backpressure (logs, events, stats, progress, tar); hijacks (attach,
+ * exec start) over a dedicated socket that is piped both ways once the daemon answered `101` or
+ * the raw `200`, each direction ending on its own (half-close). Redirects are never followed.
+ */
+import { Agent, type Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import type { Endpoint } from '@gantry/engine';
+
+/** One request as the engine gets it: path already versioned and encoded. */
+export interface UpstreamRequest {
+  readonly method: string;
+  /** `/v1.47/containers/json?all=1`. */
+  readonly path: string;
+  /** Only what the gateway chose to pass (never the client's Authorization). */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer | undefined;
+}
+
+/** The daemon's answer to a hijack request: the raw socket once it switched, or a normal response. */
+export type HijackResult =
+  | {
+      readonly kind: 'switched';
+      readonly status: number;
+      readonly head: string;
+      readonly socket: Socket;
+      readonly rest: Buffer;
+    }
+  | {
+      readonly kind: 'response';
+      readonly status: number;
+      readonly headers: Record<string, string>;
+      readonly body: Buffer;
+    };
+
+export class UnsupportedEngineError extends Error {}
+
+/** Hop-by-hop and framing headers that describe one connection, not the message (a Content-Length still fits the body passed on as is). */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+]);
+
+/** Response headers worth passing on (everything but hop-by-hop and framing). */
+export function responseHeaders(headers: IncomingMessage['headers']): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+  }
+  return out;
+}
+
+/** Keep-alive connections to one engine. */
+export class EngineUpstream {
+  readonly #endpoint: Exclude<Endpoint, { kind: 'ssh' }>;
+  readonly #agent: HttpAgent;
+
+  constructor(endpoint: Endpoint) {
+    if (endpoint.kind === 'ssh') {
+      throw new UnsupportedEngineError(
+        `the gateway forwards to unix and tcp engines; ${endpoint.url} is reached over ssh — add the engine by its tcp or unix address`,
+      );
+    }
+    this.#endpoint = endpoint;
+    const options = { keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' as const };
+    this.#agent = endpoint.kind === 'tcp' && endpoint.tls ? new HttpsAgent(options) : new Agent(options);
+  }
+
+  /** Sends `req`; resolves with the response head (body still streaming). Never follows redirects. */
+  request(req: UpstreamRequest, signal: AbortSignal): Promise<IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const endpoint = this.#endpoint;
+      const headers = withLength(req);
+      const common = { method: req.method, path: req.path, headers, agent: this.#agent, signal };
+      const outgoing =
+        endpoint.kind === 'unix'
+          ? httpRequest({ ...common, socketPath: endpoint.socketPath })
+          : endpoint.tls
+            ? httpsRequest({
+                ...common,
+                host: endpoint.hostname,
+                port: endpoint.port,
+                ...tlsOptions(endpoint),
+              })
+            : httpRequest({ ...common, host: endpoint.hostname, port: endpoint.port });
+      outgoing.once('response', resolve);
+      outgoing.once('error', reject);
+      outgoing.end(req.body);
+    });
+  }
+
+  /**
+   * Opens a dedicated connection for attach / exec start and sends `req` as is (with `Upgrade: tcp`
+   * when the client asked for it). Resolves once the daemon switched to the raw stream (`101`, or
+   * `200` with the raw-stream media type), or with the whole answer when it refused.
+   */
+  async hijack(req: UpstreamRequest, signal: AbortSignal): Promise<HijackResult> {
+    const socket = await this.#open(signal);
+    const onAbort = () => socket.destroy();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const lines = [`${req.method} ${req.path} HTTP/1.1`];
+      for (const [name, value] of Object.entries(withLength(req))) lines.push(`${name}: ${value}`);
+      socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+      if (req.body?.length) socket.write(req.body);
+      const { status, head, headers, rest } = await readHead(socket);
+      const switched =
+        status === 101 ||
+        (status === 200 &&
+          /^application\/vnd\.docker\.(raw|multiplexed)-stream/i.test(headers['content-type'] ?? ''));
+      if (switched) return { kind: 'switched', status, head, socket, rest };
+      const body = await readBody(socket, rest, headers);
+      socket.destroy();
+      return { kind: 'response', status, headers, body };
+    } catch (error) {
+      socket.destroy();
+      throw error;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  close(): void {
+    this.#agent.destroy();
+  }
+
+  #open(signal: AbortSignal): Promise<Socket> {
+    const endpoint = this.#endpoint;
+    return new Promise((resolve, reject) => {
+      const tcp = () =>
+        netConnect({
+          host: (endpoint as { hostname: string }).hostname,
+          port: (endpoint as { port: number }).port,
+          allowHalfOpen: true,
+        });
+      const socket: Socket =
+        endpoint.kind === 'unix'
+          ? netConnect({ path: endpoint.socketPath, allowHalfOpen: true })
+          : endpoint.tls
+            ? tlsConnect({ socket: tcp(), ...tlsOptions(endpoint), ALPNProtocols: ['http/1.1'] })
+            : tcp();
+      const ready = endpoint.kind === 'tcp' && endpoint.tls ? 'secureConnect' : 'connect';
+      const fail = (error: Error) => {
+        signal.removeEventListener('abort', onAbort);
+        socket.destroy();
+        reject(error);
+      };
+      const onAbort = () => fail(new Error('aborted'));
+      signal.addEventListener('abort', onAbort, { once: true });
+      socket.once('error', fail);
+      socket.once(ready, () => {
+        signal.removeEventListener('abort', onAbort);
+        socket.off('error', fail);
+        socket.setNoDelay(true);
+        resolve(socket);
+      });
+    });
+  }
+}
+
+function tlsOptions(endpoint: Extract<Endpoint, { kind: 'tcp' }>) {
+  const tls = endpoint.tls;
+  return {
+    ca: tls?.ca,
+    cert: tls?.cert,
+    key: tls?.key,
+    rejectUnauthorized: tls?.verify ?? true,
+    servername:
+      /^[\d.]+$/.test(endpoint.hostname) || endpoint.hostname.includes(':') ? undefined : endpoint.hostname,
+  };
+}
+
+function withLength(req: UpstreamRequest): Record<string, string> {
+  const headers: Record<string, string> = { ...req.headers };
+  if (req.body !== undefined || !['GET', 'HEAD'].includes(req.method)) {
+    headers['Content-Length'] = String(req.body?.length ?? 0);
+  }
+  return headers;
+}
+
+/** The longest response head accepted before a hijacked stream starts. */
+const MAX_HEAD = 64 * 1024;
+/** An error answer larger than this is cut: a daemon message is a sentence. */
+const MAX_ERROR_BODY = 1 << 20;
+
+function readHead(
+  socket: Socket,
+): Promise<{ status: number; head: string; headers: Record<string, string>; rest: Buffer }> {
+  return new Promise((resolve, reject) => {
+    let buffered: Buffer = Buffer.alloc(0);
+    const cleanup = () => {
+      socket.off('data', onData);
+      socket.off('end', onEnd);
+      socket.off('error', onError);
+    };
+    const fail = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+      const end = buffered.indexOf('\r\n\r\n');
+      if (end < 0) {
+        if (buffered.length > MAX_HEAD) fail(new Error('the engine sent a response head over 64 KiB'));
+        return;
+      }
+      cleanup();
+      socket.pause();
+      const head = buffered.toString('latin1', 0, end);
+      const [statusLine = '', ...lines] = head.split('\r\n');
+      const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1]);
+      if (!Number.isInteger(status)) return reject(new Error('the engine sent a malformed response head'));
+      const headers: Record<string, string> = {};
+      for (const line of lines) {
+        const colon = line.indexOf(':');
+        if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      resolve({ status, head, headers, rest: buffered.subarray(end + 4) });
+    };
+    const onEnd = () => fail(new Error('the engine closed the connection before answering'));
+    const onError = (error: Error) => fail(error);
+    socket.on('data', onData);
+    socket.once('end', onEnd);
+    socket.once('error', onError);
+  });
+}
+
+async function readBody(socket: Socket, rest: Buffer, headers: Record<string, string>): Promise<Buffer> {
+  const length = Number(headers['content-length'] ?? Number.NaN);
+  const chunks = [rest];
+  let size = rest.length;
+  socket.resume();
+  if (!(size >= length)) {
+    for await (const chunk of socket) {
+      chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+      if (size >= length || size > MAX_ERROR_BODY) break;
+    }
+  }
+  const body = Buffer.concat(chunks);
+  return headers['transfer-encoding']?.toLowerCase() === 'chunked' ? dechunk(body) : body;
+}
+
+/** A complete chunked body (an error answer) as its bytes. */
+function dechunk(body: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let at = 0;
+  while (at < body.length) {
+    const lineEnd = body.indexOf('\r\n', at);
+    if (lineEnd < 0) break;
+    const size = Number.parseInt(body.toString('latin1', at, lineEnd), 16);
+    if (!(size > 0)) break;
+    parts.push(body.subarray(lineEnd + 2, lineEnd + 2 + size));
+    at = lineEnd + 2 + size + 2;
+  }
+  return Buffer.concat(parts);
+}
+
+/**
+ * Pipes two raw sockets both ways. Each direction ends on its own (an EOF becomes a half-close on
+ * the other side); an error or a full close on either side closes both.
+ */
+export function splice(client: Socket, upstream: Socket, onClosed: () => void): void {
+  let closed = false;
+  const close = () => {
+    client.destroy();
+    upstream.destroy();
+    if (!closed) {
+      closed = true;
+      onClosed();
+    }
+  };
+  for (const socket of [client, upstream]) {
+    socket.on('error', close);
+    socket.on('close', close);
+  }
+  client.pipe(upstream);
+  upstream.pipe(client);
+}

@@ -1,0 +1,101 @@
+/**
+ * Mutual TLS at the gateway (`--gateway-client-ca`): a client certificate mapped to a console API
+ * token signs in as that token (the docker CLI with cert.pem / key.pem in DOCKER_CERT_PATH and no
+ * HttpHeaders); a certificate from another CA, an unmapped one and one whose token was revoked are
+ * refused with 401.
+ */
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { mapClientCertificate } from '../../src/gateway/auth.ts';
+import { dockerCli, type GatewayConsole, runProgram, startGatewayConsole } from './gateway-support.ts';
+import { skipOnPodman } from './resource-support.ts';
+
+const CERTS = process.env.GANTRY_TEST_TLS_CERTS;
+const WRONG = process.env.GANTRY_TEST_TLS_WRONG_CERTS;
+
+describe('mutual TLS at the gateway', {
+  skip:
+    skipOnPodman('the gateway tests run the docker CLI against Docker') ||
+    (CERTS && WRONG ? false : 'no harness TLS material'),
+}, () => {
+  let gateway: GatewayConsole;
+  const scratch = mkdtempSync(join(tmpdir(), 'gantry-gateway-mtls-'));
+  let tokenId: string;
+
+  /** The docker CLI presenting the client certificate in `from` (no bearer token). */
+  const withCertificate = (from: string) => {
+    const dir = mkdtempSync(join(scratch, 'certs-'));
+    copyFileSync(join(gateway.certDir, 'ca.pem'), join(dir, 'ca.pem'));
+    copyFileSync(join(from, 'cert.pem'), join(dir, 'cert.pem'));
+    copyFileSync(join(from, 'key.pem'), join(dir, 'key.pem'));
+    const cli = dockerCli(gateway, undefined);
+    return { ...cli, env: { ...cli.env, DOCKER_CERT_PATH: dir } };
+  };
+
+  before(async () => {
+    gateway = await startGatewayConsole({
+      autoClose: false,
+      config: {
+        gateway: {
+          host: '127.0.0.1',
+          port: 0,
+          insecure: false,
+          clientCaFile: join(CERTS as string, 'ca.pem'),
+        },
+      },
+    });
+    const admin = await gateway.console.asAdmin();
+    const created = await admin.post('/api/tokens', {
+      name: 'mtls',
+      role: 'viewer',
+      engines: [gateway.console.localEngineId],
+    });
+    tokenId = created.body.id;
+    const fingerprint = await mapClientCertificate(
+      gateway.console.running.services,
+      readFileSync(join(CERTS as string, 'cert.pem')),
+      created.body.token,
+    );
+    assert.match(fingerprint, /^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/);
+  });
+  after(async () => {
+    await gateway?.console.close();
+    gateway?.cleanup();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  test('the mapped certificate works as its token (a viewer: ps yes, run no)', async () => {
+    const cli = withCertificate(CERTS as string);
+    const ps = await runProgram('/usr/local/bin/docker', ['ps', '-q'], cli.env);
+    assert.equal(ps.code, 0, ps.stderr);
+    const created = await runProgram('/usr/local/bin/docker', ['create', 'busybox'], cli.env);
+    assert.notEqual(created.code, 0);
+    assert.match(created.stderr, /containers\.create/);
+  });
+
+  test('a certificate from another CA is refused', async () => {
+    const cli = withCertificate(WRONG as string);
+    const ps = await runProgram('/usr/local/bin/docker', ['ps', '-q'], cli.env);
+    assert.notEqual(ps.code, 0);
+    assert.match(ps.stderr, /not signed by the gateway's client CA|certificate/i);
+  });
+
+  test('no certificate and no token: 401 naming both ways in', async () => {
+    const cli = dockerCli(gateway, undefined);
+    const ps = await runProgram('/usr/local/bin/docker', ['ps', '-q'], cli.env);
+    assert.notEqual(ps.code, 0);
+    assert.match(ps.stderr, /Authorization: Bearer|client certificate/);
+  });
+
+  test('revoking the token ends the certificate too', async () => {
+    const admin = await gateway.console.asAdmin();
+    assert.equal((await admin.delete(`/api/tokens/${tokenId}`)).status, 204);
+    const cli = withCertificate(CERTS as string);
+    const ps = await runProgram('/usr/local/bin/docker', ['ps', '-q'], cli.env);
+    assert.notEqual(ps.code, 0);
+    assert.match(ps.stderr, /not mapped to an API token|expired or revoked/);
+  });
+});
