@@ -11,8 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { type Captured, GANTRY_ENTRY, gantry, runProcess } from '../support.ts';
 import { Terminal, tmuxMissing } from '../../../../test/terminal.ts';
+import { type Captured, GANTRY_ENTRY, gantry, runProcess } from '../support.ts';
 
 const DOCKER_CLI = '/usr/local/bin/docker';
 const TEST_LABEL = `${process.env.GANTRY_TEST_LABEL ?? 'io.gantry.test'}=1`;

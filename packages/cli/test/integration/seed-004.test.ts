@@ -10,8 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { connect } from '@gantry/engine';
-import { GANTRY_ENTRY } from '../support.ts';
 import { Terminal, tmuxMissing } from '../../../../test/terminal.ts';
+import { GANTRY_ENTRY } from '../support.ts';
 
 const TEST_LABEL = process.env.GANTRY_TEST_LABEL ?? 'io.gantry.test';
 const IMAGE = process.env.GANTRY_TEST_IMAGE ?? 'gantry-test/busybox:latest';
