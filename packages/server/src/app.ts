@@ -122,13 +122,15 @@ export async function startConsole(
         closers.unshift(() => started.close());
         gateway = started;
       } catch (error) {
-        // Another console (or a daemon's TLS port) holds the address: the console still serves.
-        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+        // Another console (or a daemon's TLS port) holds the address, or no certificate could be
+        // made (no openssl): the gateway stays closed, which is safe, and the console still serves.
         const at = `${config.gateway.host}:${config.gateway.port}`;
-        stdout.write(
-          `Gantry gateway not started: ${at} is in use (choose --gateway-port, or --gateway-port off)\n`,
-        );
-        log.warn('gateway not started: address in use', { address: at });
+        const why =
+          (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+            ? `${at} is in use (choose --gateway-port, or --gateway-port off)`
+            : `${error instanceof Error ? error.message : String(error)}`;
+        stdout.write(`Gantry gateway not started: ${why}\n`);
+        log.warn('gateway not started', { address: at, reason: why });
       }
     }
     const channelServer = createChannelServer(channels, services);
