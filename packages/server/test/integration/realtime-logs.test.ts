@@ -15,23 +15,36 @@ test('logs: merged history of two containers, tail, since, search', {
 }, async () => {
   const c = await startTestConsole();
   const token = await c.createToken('operator', '*');
+  // Both print from the same wall-clock second on, however long each container took to start
+  // (seconds apart on a busy machine), so their lines really interleave.
+  const startAt = Math.ceil(Date.now() / 1000) + 3;
+  const atStart = `while [ "$(date +%s)" -lt ${startAt} ]; do usleep 20000; done`;
   const a = await runContainer([
     'sh',
     '-c',
-    'for i in 1 2 3 4 5; do echo "alpha $i"; echo "alpha-err $i" >&2; sleep 0.3; done; sleep 60',
+    `${atStart}; for i in 1 2 3 4 5; do echo "alpha $i"; echo "alpha-err $i" >&2; sleep 0.3; done; sleep 60`,
   ]);
   const b = await runContainer([
     'sh',
     '-c',
-    'for i in 1 2 3 4 5; do echo "beta $i"; sleep 0.3; done; sleep 60',
+    `${atStart}; for i in 1 2 3 4 5; do echo "beta $i"; sleep 0.3; done; sleep 60`,
   ]);
-  await new Promise((resolve) => setTimeout(resolve, 2500));
+  await new Promise((resolve) => setTimeout(resolve, startAt * 1000 - Date.now() + 2500));
   const base = `/api/engines/${c.localEngineId}/logs`;
 
   const merged = linesOf(await readAll(await c.ws(`${base}?containers=${a.name},${b.name}`, { token }), 2));
   assert.equal(merged.length, 15);
-  const times = merged.map((line: { time: string }) => line.time);
-  assert.deepEqual(times, [...times].sort(), 'lines come in time order across containers');
+  // The daemon stamps a container's stdout and stderr lines in two copiers, so one container's own
+  // stream can be a few microseconds out of time order; the merge keeps each container's order and
+  // orders across containers: wherever the source changes, time does not go back.
+  for (let i = 1; i < merged.length; i++) {
+    const [before, after] = [merged[i - 1], merged[i]];
+    if (before.container !== after.container)
+      assert.ok(
+        before.time <= after.time,
+        `time order across containers at line ${i}: ${before.time} > ${after.time}`,
+      );
+  }
   assert.deepEqual(
     merged
       .filter((line: { container: string }) => line.container === b.name)
@@ -147,6 +160,9 @@ test('logs: a burst is rate-limited with drop counters and bounded memory', asyn
   assert.ok(droppedTotal > received, `dropped ${droppedTotal}, received ${received}`);
   // At most one second of burst plus the rate over the run.
   assert.ok(received <= 1000 * (seconds + 1.5), `received ${received} lines in ${seconds} s at 1000/s`);
+  // The container prints 200 MB; buffering it would grow RSS by more than that. The test process
+  // holds the console (default V8 heap sizing, not the server's own flags) and the client: 35-66 MiB
+  // growth were measured over runs, so the bound is set well under the burst, not at the last figure.
   const growthMb = (maxRss - rssBefore) / 2 ** 20;
-  assert.ok(growthMb < 60, `RSS grew by ${growthMb.toFixed(1)} MiB`);
+  assert.ok(growthMb < 128, `RSS grew by ${growthMb.toFixed(1)} MiB while the container printed 200 MB`);
 });
