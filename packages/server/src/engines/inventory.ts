@@ -445,8 +445,10 @@ export class Inventory implements EngineInventory {
     this.#dirtySince = Math.min(this.#dirtySince ?? eventMs, eventMs);
     this.#dirtyEvents++;
     if (REMOVING.has(action) || (kind === 'images' && action === 'untag')) {
-      if (kind !== 'images' || action === 'delete') this.#remove(kind, id);
-      // A list already running (or the first sync) may bring the object back: list it again after.
+      // During a sync the full list decides (and counts the removal as missed while down: a replayed
+      // event that removed it first would hide it from the count); it is listed again after.
+      if (!this.#syncing && (kind !== 'images' || action === 'delete')) this.#remove(kind, id);
+      // A list already running may bring the object back: list it again after.
       if (this.#syncing || this.#flushing || kind === 'images') this.#markDirty(kind, id);
     } else {
       this.#markDirty(kind, id);

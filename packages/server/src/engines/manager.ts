@@ -99,6 +99,8 @@ export interface EngineManagerDeps {
   readonly coalesceMs?: number;
   /** Time to open a connection (ms, default 5000). */
   readonly connectTimeoutMs?: number;
+  /** The longest wait between reconnect attempts to a down engine (ms, default 30000). */
+  readonly maxReconnectDelayMs?: number;
 }
 
 /** The name (and id) of the engine added on first start. */
@@ -113,9 +115,13 @@ const TEST_TIMEOUT_MS = 10_000;
  * Delay before reconnect attempt `attempt` (0-based): 0.5 s doubling up to 30 s, times a random
  * factor in [0.8, 1.2) so that engines (and consoles) lost together do not retry in lockstep.
  */
-export function backoffDelay(attempt: number, random: () => number = Math.random): number {
-  const base = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** Math.min(attempt, 16));
-  return Math.min(MAX_BACKOFF_MS, Math.round(base * (0.8 + 0.4 * random())));
+export function backoffDelay(
+  attempt: number,
+  random: () => number = Math.random,
+  maxMs: number = MAX_BACKOFF_MS,
+): number {
+  const base = Math.min(maxMs, FIRST_BACKOFF_MS * 2 ** Math.min(attempt, 16));
+  return Math.min(maxMs, Math.round(base * (0.8 + 0.4 * random())));
 }
 
 export async function createEngineManager(deps: EngineManagerDeps): Promise<EngineService> {
@@ -136,6 +142,7 @@ export async function createEngineManager(deps: EngineManagerDeps): Promise<Engi
       log: log.child({ engine: row.id }),
       metrics,
       coalesceMs: deps.coalesceMs,
+      maxReconnectDelayMs: deps.maxReconnectDelayMs ?? MAX_BACKOFF_MS,
       settings,
     });
     engines.set(row.id, runtime);
@@ -390,6 +397,7 @@ interface RuntimeDeps {
   readonly log: Logger;
   readonly metrics: Metrics;
   readonly coalesceMs: number | undefined;
+  readonly maxReconnectDelayMs: number;
   readonly settings: { connectTimeoutMs: number; sshKnownHosts: string };
 }
 
@@ -406,6 +414,7 @@ class EngineRuntime implements ManagedEngine {
   readonly updatedAt: number;
   readonly #connection: EngineConnection | undefined;
   readonly #log: Logger;
+  readonly #maxReconnectDelayMs: number;
   readonly #stop = new AbortController();
   #status: EngineStatus = { state: 'connecting', since: Date.now() };
   #loop: Promise<void> = Promise.resolve();
@@ -419,6 +428,7 @@ class EngineRuntime implements ManagedEngine {
     this.createdAt = Number(row.created_at);
     this.updatedAt = Number(row.updated_at);
     this.#log = deps.log;
+    this.#maxReconnectDelayMs = deps.maxReconnectDelayMs;
     let connection: EngineConnection | undefined;
     let problem: string | undefined;
     try {
@@ -478,7 +488,7 @@ class EngineRuntime implements ManagedEngine {
         this.#set({ state: 'down', error: message });
       }
       try {
-        await sleep(backoffDelay(attempt++), undefined, { signal });
+        await sleep(backoffDelay(attempt++, Math.random, this.#maxReconnectDelayMs), undefined, { signal });
       } catch {
         break;
       }

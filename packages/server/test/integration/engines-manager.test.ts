@@ -30,7 +30,10 @@ after(() => docker.close());
 const dataDir = mkdtempSync(join(tmpdir(), 'gantry-engines-test-'));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function startManager(db: Database, options: { pollMs?: number } = {}): Promise<EngineService> {
+async function startManager(
+  db: Database,
+  options: { pollMs?: number; maxReconnectDelayMs?: number } = {},
+): Promise<EngineService> {
   const manager = await createEngineManager({
     db,
     secretBox: box,
@@ -38,6 +41,7 @@ async function startManager(db: Database, options: { pollMs?: number } = {}): Pr
     metrics: createMetrics(),
     config: { localEngine: DOCKER_HOST, dataDir },
     pollMs: options.pollMs ?? 200,
+    maxReconnectDelayMs: options.maxReconnectDelayMs,
   });
   after(() => manager.close());
   return manager;
@@ -50,7 +54,7 @@ async function sqlite(): Promise<Database> {
 }
 
 /** Polls `check` every 20 ms until it returns something truthy, or fails after `timeoutMs`. */
-async function until<T>(what: string, check: () => T | Promise<T>, timeoutMs = 5_000): Promise<T> {
+async function until<T>(what: string, check: () => T | Promise<T>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -280,7 +284,9 @@ test('a broken events stream: down, reconnect, full resync, nothing lost', {
   skip: DOCKER_HOST?.startsWith('unix://') ? false : 'needs the engine on a unix socket to proxy',
 }, async () => {
   const proxy = await engineProxy((DOCKER_HOST as string).slice('unix://'.length));
-  const manager = await startManager(await sqlite());
+  // Reconnect attempts at most 1 s apart: with the default 30 s cap, a loaded machine that takes a few
+  // seconds for the changes below leaves the next attempt up to ~10 s after the proxy reopens.
+  const manager = await startManager(await sqlite(), { maxReconnectDelayMs: 1_000 });
   const engine = await manager.add({ name: 'proxied', url: proxy.url() });
   await until('proxied live', () => engine.inventory.status().state === 'live', 15_000);
   const run = runLabel();
@@ -305,7 +311,7 @@ test('a broken events stream: down, reconnect, full resync, nothing lost', {
   await until(
     'resynced',
     () => engine.status().state === 'up' && engine.inventory.status().resyncs >= 1,
-    10_000,
+    20_000,
   );
   const status = engine.inventory.status();
   assert.ok(status.missedWhileDown.added >= 1, JSON.stringify(status.missedWhileDown));
@@ -318,6 +324,7 @@ test('a broken events stream: down, reconnect, full resync, nothing lost', {
   await until(
     'stop seen after the resync',
     () => (engine.inventory.get('containers', changed) as ContainerSummary)?.State === 'exited',
+    15_000,
   );
 });
 

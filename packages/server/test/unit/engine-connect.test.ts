@@ -164,6 +164,11 @@ test('backoff: 0.5 s doubling to 30 s, with jitter of ±20 %', () => {
     backoffDelay(10, () => 0.999),
     30_000,
   );
+  assert.deepEqual(
+    [0, 1, 2, 3].map((attempt) => backoffDelay(attempt, middle, 1_000)),
+    [500, 1000, 1000, 1000],
+    'a lower cap (maxReconnectDelayMs) bounds every wait',
+  );
   const spread = new Set(Array.from({ length: 50 }, () => backoffDelay(3)));
   assert.ok(spread.size > 10, 'random jitter spreads retries');
 });
