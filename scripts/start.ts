@@ -1,7 +1,7 @@
 /**
  * `npm start`: makes sure a local engine runs (installing and starting dockerd on a fresh Debian
  * machine, see local-engine.ts), then runs the console in the foreground — `gantry-server serve`
- * with the default data directory, or whatever flags follow `npm start --`. On first start it
+ * with the default data directory (the browser UI built first when its sources changed), or whatever flags follow `npm start --`. On first start it
  * prints the one-time setup token. Ctrl-C stops it.
  *
  *   npm start                      # http://127.0.0.1:8080
@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { ensureWebBuild } from '@gantry/web/build';
 import { ensureLocalEngine } from './local-engine.ts';
 
 try {
@@ -17,6 +18,15 @@ try {
 } catch (error) {
   // The console runs without its engine too (shown as down, reconnected with backoff): say why.
   console.error(`[gantry] ${error instanceof Error ? error.message : String(error)}`);
+}
+
+try {
+  await ensureWebBuild();
+} catch (error) {
+  // The API works without the UI: say why there is none.
+  console.error(
+    `[gantry] the browser UI could not be built: ${error instanceof Error ? error.message : String(error)}`,
+  );
 }
 
 // The server as its own process (its lean bundled entry), not imported into this one: this script

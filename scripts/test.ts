@@ -18,6 +18,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ensureWebBuild } from '@gantry/web/build';
 import { onInterrupt, setup, setupPodman, teardown } from '../test/harness/index.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
@@ -56,6 +57,11 @@ function runStaticChecks(): void {
   staticStep('workspace import boundaries', process.execPath, [join(ROOT, 'scripts', 'check-boundaries.ts')]);
   staticStep('lint and format (biome)', bin('biome'), ['check', '.']);
   staticStep('types (tsc)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+  staticStep('types of the browser UI (tsc)', bin('tsc'), [
+    '-p',
+    join(ROOT, 'packages', 'web', 'tsconfig.json'),
+    '--noEmit',
+  ]);
   timings.push(`static checks passed in ${seconds(since)}`);
 }
 
@@ -138,6 +144,8 @@ async function runTests(testFiles: string[]): Promise<number> {
     });
     if (!env) return 1;
     timings.push(`harness setup ${seconds(since)}`);
+    // The console serves the built UI; the browser tests need it current.
+    await ensureWebBuild();
     let code = 0;
     if (options.engine !== 'podman') {
       since = Date.now();

@@ -228,6 +228,8 @@ const TOOLS: Tool[] = [
   { program: 'tar', pkg: 'tar' },
   // The CLI's interactive tests (run -it, exec -it, detach keys) type into a terminal through tmux.
   { program: 'tmux', pkg: 'tmux' },
+  // The browser UI's end-to-end tests drive Debian's Chromium (playwright-core, no downloaded browser).
+  { program: 'chromium', pkg: 'chromium' },
   // The CLI's completion scripts are loaded into these shells (bash is always there).
   { program: 'zsh', pkg: 'zsh' },
   { program: 'fish', pkg: 'fish' },
