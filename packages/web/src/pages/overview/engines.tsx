@@ -1,0 +1,6 @@
+import { PageHeader } from '../../ui/controls.tsx';
+
+/** Placeholder until its helper fills it in. */
+export default function Page() {
+  return <PageHeader title="Engines" />;
+}
