@@ -88,6 +88,7 @@ export async function startConsole(
       authenticator: identity.authenticator,
       engines,
       identity,
+      gatewayStatus: { current: { enabled: false, mutualTls: false, policy: {} } },
       ...options.overrides,
     };
     const setupToken = await identity.setup.prepare();
@@ -111,16 +112,27 @@ export async function startConsole(
     // The gateway is up before the console answers: a ready console (/healthz) means both are.
     let gateway: RunningGateway | undefined;
     if (config.gateway) {
+      const policyFile = config.gateway.policyFile;
+      const mutualTls = config.gateway.clientCaFile !== undefined;
       try {
+        const stages = gatewayStages(config.gateway);
         const started = await startGateway({
           services,
           config: config.gateway,
           dataDir: config.dataDir,
-          stages: gatewayStages(config.gateway),
+          stages,
           stdout,
         });
         closers.unshift(() => started.close());
         gateway = started;
+        services.gatewayStatus.current = {
+          enabled: true,
+          url: started.url,
+          fingerprint: started.fingerprint,
+          mutualTls,
+          policyFile,
+          policy: stages.policy,
+        };
       } catch (error) {
         // Another console (or a daemon's TLS port) holds the address, or no certificate could be
         // made (no openssl): the gateway stays closed, which is safe, and the console still serves.
@@ -129,6 +141,7 @@ export async function startConsole(
           (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
             ? `${at} is in use (choose --gateway-port, or --gateway-port off)`
             : `${error instanceof Error ? error.message : String(error)}`;
+        services.gatewayStatus.current = { enabled: false, mutualTls, error: why, policyFile, policy: {} };
         stdout.write(`Gantry gateway not started: ${why}\n`);
         log.warn('gateway not started', { address: at, reason: why });
       }

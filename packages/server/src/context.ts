@@ -150,4 +150,26 @@ export interface ConsoleServices {
   readonly engines: EngineManager;
   /** Users, roles, sessions, tokens, setup and the full audit log (auth/identity.ts). */
   readonly identity: IdentityServices;
+  /** What the Engine API gateway is doing (set once it started or failed to); read by GET /api/gateway. */
+  readonly gatewayStatus: GatewayStatusBoard;
+}
+
+/** The gateway's state as the console API shows it: never a key, only the certificate's fingerprint. */
+export interface GatewayStatus {
+  readonly enabled: boolean;
+  /** `https://host:port` as listened on. */
+  readonly url?: string | undefined;
+  /** SHA-256 fingerprint of the server certificate (undefined without TLS). */
+  readonly fingerprint?: string | undefined;
+  /** Whether client certificates signed by the configured CA are accepted. */
+  readonly mutualTls: boolean;
+  /** Why it is not running, when it was configured but could not start. */
+  readonly error?: string | undefined;
+  /** The policy document in force (undefined: the built-in rules alone). */
+  readonly policyFile?: string | undefined;
+  readonly policy: unknown;
+}
+
+export interface GatewayStatusBoard {
+  current: GatewayStatus;
 }

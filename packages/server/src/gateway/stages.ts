@@ -29,6 +29,8 @@ export interface GatewayStages {
     limitBytes: number,
   ): Promise<CanonicalRequest | Denial>;
   evaluate(canonical: CanonicalRequest, principal: Principal, engineId: string): PolicyVerdict;
+  /** The policy document the stages judge by (the built-in rules alone when it is empty). */
+  readonly policy: GatewayPolicy;
 }
 
 /** Tar and raw bodies (build contexts, archives, image loads) are held whole too: a larger cap (bytes). */
@@ -83,6 +85,7 @@ export async function readUpgradeBody(
 export function gatewayStages(config: Pick<GatewayConfig, 'policyFile'>): GatewayStages {
   const policy: GatewayPolicy = config.policyFile ? loadPolicyFile(config.policyFile) : DEFAULT_POLICY;
   return {
+    policy,
     canonicalize(method, target, headers) {
       const result = canonicalize(method, target, headers);
       return 'denial' in result ? result.denial : { ...result.request, body: undefined };

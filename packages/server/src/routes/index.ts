@@ -10,6 +10,7 @@ import { authRoutes } from './auth.ts';
 import { configRoutes } from './configs.ts';
 import { containerRoutes } from './containers.ts';
 import { engineRoutes } from './engines.ts';
+import { gatewayRoutes } from './gateway.ts';
 import { imageRoutes } from './images.ts';
 import { inventoryRoutes } from './inventory.ts';
 import { networkRoutes } from './networks.ts';
@@ -36,6 +37,7 @@ export const allRoutes: readonly RouteDefinition[] = [
   ...tokenRoutes,
   ...auditRoutes,
   ...settingsRoutes,
+  ...gatewayRoutes,
   ...containerRoutes,
   ...imageRoutes,
   ...networkRoutes,

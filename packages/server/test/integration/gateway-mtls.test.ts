@@ -67,6 +67,21 @@ describe('mutual TLS at the gateway', {
     rmSync(scratch, { recursive: true, force: true });
   });
 
+  test('GET /api/gateway: where it listens, its fingerprint, mutual TLS, the policy in force', async () => {
+    const admin = await gateway.console.asAdmin();
+    const answer = await admin.get('/api/gateway');
+    assert.equal(answer.status, 200);
+    assert.equal(answer.body.enabled, true);
+    assert.equal(answer.body.url, gateway.gateway.url);
+    assert.equal(answer.body.fingerprint, gateway.gateway.fingerprint);
+    assert.match(answer.body.fingerprint, /^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/);
+    assert.equal(answer.body.mutualTls, true);
+    assert.equal(answer.body.policy.source, 'builtin');
+    assert.equal(answer.body.policy.builtin.nonAdmin.allowPrivileged, false);
+    assert.equal(answer.body.policy.builtin.admin.allowPrivileged, true);
+    assert.doesNotMatch(JSON.stringify(answer.body), /PRIVATE KEY/);
+  });
+
   test('the mapped certificate works as its token (a viewer: ps yes, run no)', async () => {
     const cli = withCertificate(CERTS as string);
     const ps = await runProgram('/usr/local/bin/docker', ['ps', '-q'], cli.env);
