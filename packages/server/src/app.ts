@@ -74,6 +74,8 @@ export async function startConsole(
     const metrics = options.overrides?.metrics ?? createMetrics();
     const secretBox = options.overrides?.secretBox ?? createSecretBox((await loadSecretKey(config, env)).key);
     const audit = createAuditLog(db, secretBox);
+    // Closed after everything that appends (gateway reads are appended without waiting), before the database.
+    closers.unshift(() => audit.settled());
     const identity = createIdentity({ db, config, audit, log });
     const engines =
       options.overrides?.engines ?? (await createEngineManager({ db, secretBox, log, metrics, config }));

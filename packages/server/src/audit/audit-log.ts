@@ -60,6 +60,8 @@ export interface AuditPage {
 }
 
 export interface AuditStore extends AuditLog {
+  /** Resolves once every append made so far is committed or failed (before the database closes). */
+  settled(): Promise<void>;
   /** Newest first. `page` from 1. */
   list(filter: AuditFilter, paging: { page: number; pageSize: number }): Promise<AuditPage>;
   /** Oldest first, one JSON object per line (each string ends with `\n`). */
@@ -105,6 +107,16 @@ function where(filter: AuditFilter): { sql: string; values: SqlValue[] } {
   if (filter.until !== undefined) add('at < ?', filter.until);
   return { sql: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', values };
 }
+
+/** An append waiting for the next group commit. */
+interface PendingAppend {
+  readonly entry: AuditEntry;
+  readonly resolve: (record: AuditRecord) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Rows per group commit at most: a burst is split so no transaction holds the audit lock for long. */
+const MAX_BATCH_ROWS = 256;
 
 export function createAuditLog(db: Database, secretBox: SecretBox): AuditStore {
   const key = secretBox.derive(AUDIT_KEY_PURPOSE);
@@ -181,10 +193,52 @@ export function createAuditLog(db: Database, secretBox: SecretBox): AuditStore {
     return insert(tx, marker, entry);
   };
 
+  /**
+   * Group commit: appends that arrive while a transaction is committing wait and go together in the
+   * next one, so concurrent requests share one fsync. Each append still resolves only once its own
+   * row is committed (the guarantee every caller relies on: row before response).
+   */
+  let waiting: PendingAppend[] = [];
+  let draining: Promise<void> | undefined;
+  const commitBatch = (batch: readonly PendingAppend[]) =>
+    db.transaction(
+      async (tx) => {
+        const records: AuditRecord[] = [];
+        for (const pending of batch) records.push(await appendIn(tx, pending.entry));
+        return records;
+      },
+      { lock: AUDIT_LOCK },
+    );
+  const drain = async () => {
+    while (waiting.length > 0) {
+      const batch = waiting.slice(0, MAX_BATCH_ROWS);
+      waiting = waiting.slice(batch.length);
+      try {
+        const records = await commitBatch(batch);
+        for (const [index, pending] of batch.entries()) pending.resolve(records[index] as AuditRecord);
+      } catch (error) {
+        // One bad entry must not fail the others: a failed batch is retried row by row.
+        if (batch.length === 1) (batch[0] as PendingAppend).reject(error);
+        else
+          for (const pending of batch) {
+            await commitBatch([pending]).then(
+              ([record]) => pending.resolve(record as AuditRecord),
+              pending.reject,
+            );
+          }
+      }
+    }
+    draining = undefined;
+  };
+
   return {
     append(entry) {
-      return db.transaction((tx) => appendIn(tx, entry), { lock: AUDIT_LOCK });
+      return new Promise<AuditRecord>((resolve, reject) => {
+        waiting.push({ entry, resolve, reject });
+        draining ??= drain();
+      });
     },
+    settled: () => draining ?? Promise.resolve(),
     async list(filter, { page, pageSize }) {
       const { sql, values } = where(filter);
       const total = await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM audit_log ${sql}`, values);

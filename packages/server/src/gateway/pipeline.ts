@@ -52,6 +52,9 @@ class Refusal extends Error {
   }
 }
 
+/** Methods whose allowed requests are audited without waiting for the commit. */
+const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
+
 const refuse = (denial: Denial) => new Refusal(denial.status, denial.rule, denial.message);
 const isDenial = (value: unknown): value is Denial =>
   typeof value === 'object' &&
@@ -207,7 +210,11 @@ async function decideAndForward(
   channel.res.once('close', () => abort.abort());
   const response = await upstream.request(upstreamRequest, abort.signal);
   const status = response.statusCode ?? 502;
-  if (!(await record(context, trail, { outcome: status < 400 ? 'success' : 'failure', status }))) {
+  const outcome = { outcome: status < 400 ? ('success' as const) : ('failure' as const), status };
+  // An allowed read changes nothing: its row goes into the next group commit (milliseconds) without
+  // holding the answer. Denials and every other method are committed before the client hears back.
+  if (READ_METHODS.has(pinned.method)) void record(context, trail, outcome);
+  else if (!(await record(context, trail, outcome))) {
     response.destroy();
     return reply(channel, 500, 'the gateway could not write its audit log');
   }
@@ -492,6 +499,7 @@ async function record(
     });
     return true;
   } catch (error) {
+    context.services.metrics.increment('gateway_audit_failures_total');
     context.services.log.error('gateway audit append failed', {
       requestId: trail.requestId,
       error: error instanceof Error ? error.message : String(error),

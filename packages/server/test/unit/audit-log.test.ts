@@ -64,6 +64,50 @@ for (const dialect of DIALECTS) {
     );
 
     test(
+      'group commit: concurrent appends share transactions, each resolves with its committed row; a bad entry fails alone',
+      withLog(0, async (audit, db) => {
+        const transaction = mock.method(db, 'transaction');
+        const records = await Promise.all(
+          Array.from({ length: 30 }, (_, index) => audit.append(entry(index))),
+        );
+        // In call order (the chain is the order the appends were made) and fewer commits than rows.
+        assert.deepEqual(
+          records.map((record) => record.target),
+          Array.from({ length: 30 }, (_, index) => `c${index}`),
+        );
+        assert.ok(
+          transaction.mock.callCount() < 30,
+          `${transaction.mock.callCount()} transactions for 30 rows`,
+        );
+        for (const record of records) {
+          const row = await db.get<{ hash: string }>('SELECT hash FROM audit_log WHERE seq = $1', [
+            record.seq,
+          ]);
+          assert.equal(row?.hash, record.hash, 'resolved only once committed');
+        }
+        // An entry whose params cannot be read (a throwing getter) is refused; the batch around it is not.
+        const unreadable = Object.defineProperty({}, 'value', {
+          enumerable: true,
+          get() {
+            throw new Error('unreadable');
+          },
+        });
+        const mixed = await Promise.allSettled([
+          audit.append(entry(100)),
+          audit.append(entry(101, { params: unreadable })),
+          audit.append(entry(102)),
+        ]);
+        assert.deepEqual(
+          mixed.map((result) => result.status),
+          ['fulfilled', 'rejected', 'fulfilled'],
+        );
+        await audit.settled();
+        assert.deepEqual(await problemsOf(db), []);
+        transaction.mock.restore();
+      }),
+    );
+
+    test(
       'secrets in params are redacted before writing',
       withLog(0, async (audit, db) => {
         const record = await audit.append(
