@@ -9,6 +9,7 @@ import type { TLSSocket } from 'node:tls';
 import type { Principal } from '../auth/principal.ts';
 import type { ConsoleServices } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
+import { sha256Hex } from '../security/tokens.ts';
 import { fingerprintOf } from './certificate.ts';
 
 /** `settings` key prefix of the client certificate -> API token mappings (value: the token's bearer secret, sealed). */
@@ -82,7 +83,22 @@ export async function mapClientCertificate(
   certificatePem: string | Buffer,
   tokenSecret: string,
 ): Promise<string> {
-  const fingerprint = fingerprintOf(certificatePem);
+  let fingerprint: string;
+  try {
+    fingerprint = fingerprintOf(certificatePem);
+  } catch {
+    throw new HttpError(
+      400,
+      'VALIDATION',
+      'certificate: not a PEM X.509 certificate (-----BEGIN CERTIFICATE-----)',
+    );
+  }
+  if (!(await services.identity.tokens.resolve(tokenSecret)))
+    throw new HttpError(
+      400,
+      'VALIDATION',
+      'token: not a live API token of this console (unknown, expired or revoked)',
+    );
   const key = `${CLIENT_CERT_SETTING}${fingerprint}`;
   const sealed = services.secretBox.seal(tokenSecret);
   await services.db.run(
@@ -90,4 +106,52 @@ export async function mapClientCertificate(
     [key, sealed],
   );
   return fingerprint;
+}
+
+/** One mapping as the console shows it: never the token's secret, only which token it is and whether it still works. */
+export interface ClientCertificateMapping {
+  readonly fingerprint: string;
+  readonly token: { readonly id: string; readonly name: string; readonly live: boolean } | null;
+}
+
+/** Every client certificate mapping, oldest key first. */
+export async function listClientCertificates(services: ConsoleServices): Promise<ClientCertificateMapping[]> {
+  const rows = await services.db.all<{ key: string; value: string }>(
+    'SELECT key, value FROM settings WHERE key LIKE $1 ORDER BY key',
+    [`${CLIENT_CERT_SETTING}%`],
+  );
+  const now = Date.now();
+  return Promise.all(
+    rows.map(async (row) => {
+      const hash = sha256Hex(services.secretBox.open(row.value));
+      const token = await services.db.get<{
+        id: string;
+        name: string;
+        revoked_at: number | null;
+        expires_at: number | null;
+      }>('SELECT id, name, revoked_at, expires_at FROM api_tokens WHERE token_hash = $1', [hash]);
+      return {
+        fingerprint: row.key.slice(CLIENT_CERT_SETTING.length),
+        token: token
+          ? {
+              id: token.id,
+              name: token.name,
+              live:
+                token.revoked_at === null && (token.expires_at === null || Number(token.expires_at) > now),
+            }
+          : null,
+      };
+    }),
+  );
+}
+
+/** Removes a mapping; false when there was none. */
+export async function unmapClientCertificate(
+  services: ConsoleServices,
+  fingerprint: string,
+): Promise<boolean> {
+  const removed = await services.db.run('DELETE FROM settings WHERE key = $1', [
+    `${CLIENT_CERT_SETTING}${fingerprint}`,
+  ]);
+  return removed.changes > 0;
 }

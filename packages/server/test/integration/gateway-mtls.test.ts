@@ -9,7 +9,6 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { mapClientCertificate } from '../../src/gateway/auth.ts';
 import { dockerCli, type GatewayConsole, runProgram, startGatewayConsole } from './gateway-support.ts';
 import { skipOnPodman } from './resource-support.ts';
 
@@ -24,6 +23,7 @@ describe('mutual TLS at the gateway', {
   let gateway: GatewayConsole;
   const scratch = mkdtempSync(join(tmpdir(), 'gantry-gateway-mtls-'));
   let tokenId: string;
+  let fingerprint: string;
 
   /** The docker CLI presenting the client certificate in `from` (no bearer token). */
   const withCertificate = (from: string) => {
@@ -54,11 +54,12 @@ describe('mutual TLS at the gateway', {
       engines: [gateway.console.localEngineId],
     });
     tokenId = created.body.id;
-    const fingerprint = await mapClientCertificate(
-      gateway.console.running.services,
-      readFileSync(join(CERTS as string, 'cert.pem')),
-      created.body.token,
-    );
+    const mapped = await admin.post('/api/gateway/client-certificates', {
+      certificate: readFileSync(join(CERTS as string, 'cert.pem'), 'utf8'),
+      token: created.body.token,
+    });
+    assert.equal(mapped.status, 201, JSON.stringify(mapped.body));
+    fingerprint = mapped.body.fingerprint;
     assert.match(fingerprint, /^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/);
   });
   after(async () => {
@@ -105,6 +106,28 @@ describe('mutual TLS at the gateway', {
     assert.match(ps.stderr, /Authorization: Bearer|client certificate/);
   });
 
+  test('mappings: listed with their token, refused for a non-certificate or a dead token', async () => {
+    const admin = await gateway.console.asAdmin();
+    const listed = await admin.get('/api/gateway/client-certificates');
+    assert.deepEqual(listed.body.items, [{ fingerprint, token: { id: tokenId, name: 'mtls', live: true } }]);
+    assert.doesNotMatch(JSON.stringify(listed.body), /gty_/);
+    const notPem = await admin.post('/api/gateway/client-certificates', {
+      certificate: 'hello',
+      token: 'gty_x',
+    });
+    assert.equal(notPem.status, 400);
+    assert.match(notPem.body.error.message, /PEM X\.509 certificate/);
+    const deadToken = await admin.post('/api/gateway/client-certificates', {
+      certificate: readFileSync(join(WRONG as string, 'cert.pem'), 'utf8'),
+      token: 'gty_not_a_token_of_this_console',
+    });
+    assert.equal(deadToken.status, 400);
+    assert.match(deadToken.body.error.message, /not a live API token/);
+    const { body: audit } = await admin.get('/api/audit?operation=gateway.client-certificates');
+    assert.ok(audit.items.some((row: { target?: string }) => row.target === fingerprint));
+    assert.doesNotMatch(JSON.stringify(audit), /gty_/);
+  });
+
   test('revoking the token ends the certificate too', async () => {
     const admin = await gateway.console.asAdmin();
     assert.equal((await admin.delete(`/api/tokens/${tokenId}`)).status, 204);
@@ -112,5 +135,16 @@ describe('mutual TLS at the gateway', {
     const ps = await runProgram('/usr/local/bin/docker', ['ps', '-q'], cli.env);
     assert.notEqual(ps.code, 0);
     assert.match(ps.stderr, /not mapped to an API token|expired or revoked/);
+  });
+
+  test('an unmapped certificate no longer signs in', async () => {
+    const admin = await gateway.console.asAdmin();
+    const listed = await admin.get('/api/gateway/client-certificates');
+    assert.equal(listed.body.items[0].token.live, false, 'the revoked token shows as not live');
+    assert.equal((await admin.delete(`/api/gateway/client-certificates/${fingerprint}`)).status, 204);
+    assert.equal((await admin.delete(`/api/gateway/client-certificates/${fingerprint}`)).status, 404);
+    const ps = await runProgram('/usr/local/bin/docker', ['ps', '-q'], withCertificate(CERTS as string).env);
+    assert.notEqual(ps.code, 0);
+    assert.match(ps.stderr, /not mapped to an API token/);
   });
 });
