@@ -15,20 +15,26 @@ import type { EngineGrant, User } from './auth/users.ts';
 import type { AuditRecord } from './context.ts';
 import type { InventoryItem, InventoryResource, InventoryStatus } from './engines/inventory.ts';
 import type { EngineTestResult } from './engines/manager.ts';
+import type { ClientCertificateMapping } from './gateway/auth.ts';
+import type { GatewayRules } from './gateway/policy-document.ts';
 import type { LogLine } from './realtime/log-lines.ts';
 import type { LayerProgress, ProgressFrame } from './realtime/progress.ts';
 import type { StatsFigures } from './realtime/stats-frame.ts';
 import type { ContainerSample, EngineTotals, OverviewMessage } from './realtime/stats-sampler.ts';
 import type { engineSummary } from './routes/engines.ts';
+import type { GatewayView } from './routes/gateway.ts';
 
 export type {
   ApiToken,
   AuditRecord,
   BuiltinRole,
+  ClientCertificateMapping,
   ContainerSample,
   EngineGrant,
   EngineTestResult,
   EngineTotals,
+  GatewayRules,
+  GatewayView,
   InventoryItem,
   InventoryResource,
   InventoryStatus,

@@ -7,8 +7,29 @@
 import { z } from 'zod';
 import { listClientCertificates, mapClientCertificate, unmapClientCertificate } from '../gateway/auth.ts';
 import { ADMIN_RULES, SAFE_RULES } from '../gateway/default-policy.ts';
+import type { GatewayRules } from '../gateway/policy-document.ts';
 import { HttpError } from '../http/errors.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
+
+/** `GET /api/gateway`. */
+export interface GatewayView {
+  readonly enabled: boolean;
+  /** `https://host:port` as listened on; null when it does not listen. */
+  readonly url: string | null;
+  /** SHA-256 fingerprint of the server certificate; null without TLS. */
+  readonly fingerprint: string | null;
+  /** Whether client certificates signed by `--gateway-client-ca` may sign in. */
+  readonly mutualTls: boolean;
+  /** Why it does not listen although configured. */
+  readonly error: string | null;
+  readonly policy: {
+    readonly source: 'builtin' | 'file';
+    readonly file: string | null;
+    /** The validated document (`{}`: the built-in rules alone). */
+    readonly document: unknown;
+    readonly builtin: { readonly nonAdmin: GatewayRules; readonly admin: GatewayRules };
+  };
+}
 
 const FINGERPRINT = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){31}$/;
 
@@ -20,7 +41,7 @@ export const gatewayRoutes: RouteDefinition[] = [
     operation: 'gateway.status',
     summary:
       'The Engine API gateway: address, certificate fingerprint, the policy document and the built-in rules',
-    handler: ({ services }) => {
+    handler: ({ services }): GatewayView => {
       const status = services.gatewayStatus.current;
       return {
         enabled: status.enabled,

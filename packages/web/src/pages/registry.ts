@@ -17,7 +17,25 @@ export interface PageEntry {
   readonly component: LazyExoticComponent<ComponentType<PageProps>>;
 }
 
-const page = (load: () => Promise<{ default: ComponentType<PageProps> }>) => lazy(load);
+const RELOADED_KEY = 'gantry.reloaded-for-new-build';
+
+/**
+ * A page module loaded on first visit. When the console was upgraded while the tab was open, the old
+ * build's chunk names are gone: the page reloads once to pick up the new build instead of going blank.
+ */
+const page = (load: () => Promise<{ default: ComponentType<PageProps> }>) =>
+  lazy(async () => {
+    try {
+      const module = await load();
+      sessionStorage.removeItem(RELOADED_KEY);
+      return module;
+    } catch (error) {
+      if (sessionStorage.getItem(RELOADED_KEY)) throw error;
+      sessionStorage.setItem(RELOADED_KEY, '1');
+      location.reload();
+      return new Promise<never>(() => undefined);
+    }
+  });
 
 // First match wins: fixed paths (`/containers/new`) before parameters (`/containers/:id`).
 export const PAGES: readonly PageEntry[] = [

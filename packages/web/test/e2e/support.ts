@@ -5,7 +5,7 @@
  * and screenshots. Every engine object a test makes carries the harness label, so teardown removes
  * what a failed test leaves.
  *
- *   const consoleUnderTest = await startConsole();       // after(() => consoleUnderTest.stop())
+ *   const consoleUnderTest = await startConsole();       // stopped after the file's tests
  *   const admin = await consoleUnderTest.admin();        // setup + an API token
  *   const page = await openPage(consoleUnderTest.url);   // a fresh browser context
  *   await signIn(page, admin);
@@ -34,6 +34,15 @@ const CHROMIUM_FLAGS = [
   '--no-first-run',
 ];
 
+/**
+ * Clean-ups run once, after every test of the file (newest first). Registered at import, at the file's
+ * top level: an `after()` made inside a `before()` hook would run as soon as that hook ends.
+ */
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+after(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
 export interface Account {
   readonly username: string;
   readonly password: string;
@@ -49,28 +58,31 @@ export interface ConsoleUnderTest {
   admin(): Promise<Account>;
   /** Another user with `role` (admin's token creates it). */
   user(role: string, username?: string): Promise<Account>;
+  /** A new API token of the admin (its secret), named `name`. */
+  token(name: string): Promise<string>;
   /** A JSON call with the admin's token: the parsed answer; throws with the server's message. */
   call<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   stop(): Promise<void>;
 }
 
-/** Starts a console on a free port and waits for its banner and setup token. */
-export async function startConsole(): Promise<ConsoleUnderTest> {
+/**
+ * Starts a console on a free port and waits for its banner and setup token. Its Engine API gateway is
+ * off unless `gateway` is given (then on a free port; `clientCa`: mutual TLS with that CA bundle).
+ */
+export async function startConsole(
+  options: { gateway?: { clientCa?: string } } = {},
+): Promise<ConsoleUnderTest> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gantry-web-test-'));
+  const gateway = options.gateway
+    ? [
+        '--gateway-port',
+        '0',
+        ...(options.gateway.clientCa ? ['--gateway-client-ca', options.gateway.clientCa] : []),
+      ]
+    : ['--gateway-port', 'off'];
   const child = spawn(
     process.execPath,
-    [
-      SERVER_MAIN,
-      'serve',
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--gateway-port',
-      'off',
-      '--log-level',
-      'warn',
-    ],
+    [SERVER_MAIN, 'serve', '--port', '0', '--data-dir', dataDir, ...gateway, '--log-level', 'warn'],
     { stdio: ['ignore', 'pipe', 'pipe'], env: process.env },
   );
   let output = '';
@@ -91,7 +103,7 @@ export async function startConsole(): Promise<ConsoleUnderTest> {
     }
     rmSync(dataDir, { recursive: true, force: true });
   };
-  after(stop);
+  cleanups.push(stop);
 
   const request = async <T>(token: string | undefined, method: string, path: string, body?: unknown) => {
     const response = await fetch(new URL(path, url), {
@@ -108,7 +120,7 @@ export async function startConsole(): Promise<ConsoleUnderTest> {
   };
 
   /** Signs in with a password (as the UI does) and creates an API token from that session. */
-  const tokenFor = async (username: string, password: string) => {
+  const tokenFor = async (username: string, password: string, name = `web-test-${username}`) => {
     const login = await fetch(new URL('/api/auth/login', url), {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -120,7 +132,7 @@ export async function startConsole(): Promise<ConsoleUnderTest> {
     const created = await fetch(new URL('/api/tokens', url), {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrfToken },
-      body: JSON.stringify({ name: `web-test-${username}` }),
+      body: JSON.stringify({ name }),
     });
     if (!created.ok) throw new Error(`token for ${username}: ${created.status} ${await created.text()}`);
     return ((await created.json()) as { token: string }).token;
@@ -151,6 +163,10 @@ export async function startConsole(): Promise<ConsoleUnderTest> {
       await request(token, 'POST', '/api/users', { username, password: TEST_PASSWORD, role, engines: '*' });
       return { username, password: TEST_PASSWORD, token: await tokenFor(username, TEST_PASSWORD) };
     },
+    async token(name) {
+      const { username, password } = await admin();
+      return tokenFor(username, password, name);
+    },
     async call(method, path, body) {
       const { token } = await admin();
       return request(token, method, path, body);
@@ -163,8 +179,8 @@ async function banner(child: ChildProcess, output: () => string): Promise<string
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const url = /listening on (http:\/\/\S+)/.exec(output())?.[1];
-    // The setup token follows the banner in the same write.
-    if (url) return url;
+    // A fresh data directory always gets a setup token, printed after the banner (maybe in a later chunk).
+    if (url && /\bgst_[A-Za-z0-9_-]+\s/.test(output())) return url;
     if (child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -179,7 +195,7 @@ export function sharedBrowser(): Promise<Browser> {
   if (!browser) {
     if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install chromium)`);
     browser = chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
-    after(async () => (await browser)?.close());
+    cleanups.push(async () => (await browser)?.close());
   }
   return browser;
 }
@@ -194,7 +210,7 @@ export async function openPage(
     colorScheme: options.colorScheme ?? 'dark',
     baseURL: url,
   });
-  after(() => context.close());
+  cleanups.push(() => context.close());
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   // A page error is a test failure: collect them and let tests assert none happened.
