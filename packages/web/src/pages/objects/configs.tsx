@@ -1,6 +1,6 @@
-import { PageHeader } from '../../ui/controls.tsx';
+/** Configs: the swarm's configs, with their content readable. */
+import { SwarmDataPage } from './swarm-data-page.tsx';
 
-/** Placeholder until its helper fills it in. */
-export default function Page() {
-  return <PageHeader title="Configs" />;
+export default function ConfigsPage() {
+  return <SwarmDataPage kind="configs" />;
 }

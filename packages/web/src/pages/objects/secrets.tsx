@@ -1,6 +1,6 @@
-import { PageHeader } from '../../ui/controls.tsx';
+/** Secrets: the swarm's secrets (their values are write-only). */
+import { SwarmDataPage } from './swarm-data-page.tsx';
 
-/** Placeholder until its helper fills it in. */
-export default function Page() {
-  return <PageHeader title="Secrets" />;
+export default function SecretsPage() {
+  return <SwarmDataPage kind="secrets" />;
 }
