@@ -151,9 +151,15 @@ export async function startConsole(
     const channelServer = createChannelServer(channels, services);
     const server = createAdaptorServer({ fetch: app.fetch }) as Server;
     server.on('upgrade', (request, socket, head) => channelServer.handleUpgrade(request, socket, head));
+    // Closed here too when listening fails (idempotent).
     closers.unshift(() => channelServer.close());
     await listen(server, config.host, config.port);
-    closers.unshift(() => stopServer(server));
+    // Upgraded sockets keep server.close() waiting for good: stop accepting, end the channels, then wait.
+    closers.unshift(async () => {
+      const stopped = stopServer(server);
+      await channelServer.close();
+      await stopped;
+    });
     const port = (server.address() as AddressInfo).port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 

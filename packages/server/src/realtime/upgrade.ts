@@ -210,9 +210,12 @@ export function createChannelServer(
       return sockets.size;
     },
     async close() {
+      // Each socket gets its close frame and the client's answer (a clean 1001, not a 1006) unless
+      // it takes longer than the deadline; then whatever is left is cut.
+      const answered = [...sockets].map((ws) => new Promise((resolve) => ws.once('close', resolve)));
       for (const ws of sockets) ws.close(CLOSE_GOING_AWAY, 'the console is shutting down');
       const deadline = new Promise((resolve) => setTimeout(resolve, 2000).unref());
-      await Promise.race([Promise.allSettled([...running]), deadline]);
+      await Promise.race([Promise.allSettled([...running, ...answered]), deadline]);
       for (const ws of sockets) ws.terminate();
       wss.close();
     },

@@ -92,3 +92,17 @@ test('events: raw events and changes, filtered, with their delivery delay record
   );
   socket.close();
 });
+
+test('shutdown with channels open: each gets 1001 and the console stops promptly', async () => {
+  const c = await startTestConsole({ autoClose: false });
+  const token = await c.createToken('viewer', '*');
+  const events = await c.ws(`/api/engines/${c.localEngineId}/events`, { token });
+  const closed = events.closed();
+  const started = performance.now();
+  // The console itself (the test console's close() would cut its client sockets first).
+  await c.running.close();
+  // Upgraded sockets used to keep server.close() waiting for good (the channels closed after it).
+  assert.ok(performance.now() - started < 4_000, `closed in ${Math.round(performance.now() - started)} ms`);
+  assert.deepEqual(await closed, { code: 1001, reason: 'the console is shutting down' });
+  await c.close();
+});

@@ -10,8 +10,8 @@ import { enginePath, messageOf, send, withQuery } from '../../api/client.ts';
 import { useSession } from '../../api/session.tsx';
 import { Link } from '../../router.tsx';
 import { Button, Empty, ErrorBox, formatBytes, ProgressBar, SelectField } from '../../ui/controls.tsx';
+import { readTar, type TarHeader } from '../../ui/tar-reader.ts';
 import { containerName } from './containers-index.ts';
-import { readTar, type TarEntry } from './tar-reader.ts';
 
 /** Bytes of tar read for one listing: enough for many thousands of small files. */
 const LISTING_LIMIT = 64 * 1024 * 1024;
@@ -24,20 +24,22 @@ export interface VolumeUser {
 }
 
 interface Listing {
-  readonly entries: readonly TarEntry[];
+  /** Paths relative to the listed directory. */
+  readonly entries: readonly TarHeader[];
   readonly truncated: boolean;
 }
 
 /** The direct children of the archived directory; deeper paths imply their top directory. */
-function childrenOf(entries: readonly TarEntry[]): TarEntry[] {
-  const children = new Map<string, TarEntry>();
+function childrenOf(entries: readonly TarHeader[]): TarHeader[] {
+  const children = new Map<string, TarHeader>();
   for (const entry of entries) {
-    const parts = entry.path.split('/');
+    // The tar names directories `dir/`: without the slash, `dir/sub/` is two parts like `dir/file`.
+    const parts = entry.path.replace(/\/+$/, '').split('/');
     if (parts.length === 2) children.set(parts[1] as string, { ...entry, path: parts[1] as string });
     else if (parts.length > 2 && !children.has(parts[1] as string))
       children.set(parts[1] as string, {
         path: parts[1] as string,
-        type: 'directory',
+        kind: 'directory',
         size: 0,
         mode: 0,
         mtime: 0,
@@ -45,7 +47,7 @@ function childrenOf(entries: readonly TarEntry[]): TarEntry[] {
       });
   }
   return [...children.values()].sort(
-    (a, b) => Number(b.type === 'directory') - Number(a.type === 'directory') || a.path.localeCompare(b.path),
+    (a, b) => Number(b.kind === 'directory') - Number(a.kind === 'directory') || a.path.localeCompare(b.path),
   );
 }
 
@@ -73,21 +75,23 @@ export function VolumeFiles({ users }: { users: readonly VolumeUser[] }) {
     setListing(undefined);
     setError(undefined);
     setBytes(0);
-    send('GET', withQuery(enginePath(engine, 'containers', containerId, 'archive'), { path: directory }), {
-      signal: controller.signal,
-    })
-      .then((response) =>
-        readTar(response.body as ReadableStream<Uint8Array>, {
-          maxBytes: LISTING_LIMIT,
-          onProgress: setBytes,
-        }),
-      )
-      .then(
-        (read) => setListing({ entries: childrenOf(read.entries), truncated: read.truncated }),
-        (failure: unknown) => {
-          if (!controller.signal.aborted) setError(failure);
-        },
+    (async () => {
+      const response = await send(
+        'GET',
+        withQuery(enginePath(engine, 'containers', containerId, 'archive'), { path: directory }),
+        { signal: controller.signal },
       );
+      const entries: TarHeader[] = [];
+      let truncated = false;
+      if (response.body)
+        for await (const item of readTar(response.body, { maxBytes: LISTING_LIMIT, onBytes: setBytes })) {
+          entries.push(item.header);
+          truncated = item.limitReached ?? false;
+        }
+      setListing({ entries: childrenOf(entries), truncated });
+    })().catch((failure: unknown) => {
+      if (!controller.signal.aborted) setError(failure);
+    });
     return () => controller.abort();
   }, [engine, containerId, directory]);
 
@@ -175,7 +179,7 @@ export function VolumeFiles({ users }: { users: readonly VolumeUser[] }) {
               {listing.entries.map((entry) => (
                 <tr key={entry.path}>
                   <td>
-                    {entry.type === 'directory' ? (
+                    {entry.kind === 'directory' ? (
                       <button
                         type="button"
                         className="link-button"
@@ -183,7 +187,7 @@ export function VolumeFiles({ users }: { users: readonly VolumeUser[] }) {
                       >
                         📁 {entry.path}/
                       </button>
-                    ) : entry.type === 'symlink' ? (
+                    ) : entry.kind === 'symlink' ? (
                       <span className="mono">
                         {entry.path} → {entry.linkTarget}
                       </span>
@@ -193,15 +197,13 @@ export function VolumeFiles({ users }: { users: readonly VolumeUser[] }) {
                       </button>
                     )}
                   </td>
-                  <td>{entry.type === 'file' ? formatBytes(entry.size) : '—'}</td>
+                  <td>{entry.kind === 'file' ? formatBytes(entry.size) : '—'}</td>
                   <td className="mono wide-only">
                     {entry.mode ? entry.mode.toString(8).padStart(4, '0') : '—'}
                   </td>
-                  <td className="wide-only">
-                    {entry.mtime ? new Date(entry.mtime * 1000).toLocaleString() : '—'}
-                  </td>
+                  <td className="wide-only">{entry.mtime ? new Date(entry.mtime).toLocaleString() : '—'}</td>
                   <td>
-                    {entry.type === 'file' ? (
+                    {entry.kind === 'file' ? (
                       <a href={archive(joinPath(directory, [entry.path]))} download={`${entry.path}.tar`}>
                         Download
                       </a>
@@ -231,25 +233,26 @@ function FileView({ url, name, onClose }: { url: string; name: string; onClose: 
   const [note, setNote] = useState<string>();
   useEffect(() => {
     const controller = new AbortController();
-    send('GET', url, { signal: controller.signal })
-      .then((response) =>
-        readTar(response.body as ReadableStream<Uint8Array>, {
-          maxBytes: VIEW_LIMIT + 64 * 1024,
-          keepData: (entry) => entry.size <= VIEW_LIMIT,
-        }),
-      )
-      .then(
-        ({ entries }) => {
-          const file = entries.find((entry) => entry.type === 'file');
-          if (!file?.data) setNote(`${name} is larger than ${formatBytes(VIEW_LIMIT)}: download it instead.`);
-          else if (file.data.includes(0))
-            setNote(`${name} is binary (${formatBytes(file.size)}): download it instead.`);
-          else setContent(new TextDecoder().decode(file.data));
-        },
-        (failure: unknown) => {
-          if (!controller.signal.aborted) setNote(messageOf(failure));
-        },
-      );
+    (async () => {
+      const response = await send('GET', url, { signal: controller.signal });
+      let body: Uint8Array | undefined;
+      let size = 0;
+      // Breaking at the file cancels the download: a large file's body is never fetched.
+      if (response.body)
+        for await (const item of readTar(response.body, {
+          wantBody: (header) => header.kind === 'file' && header.size <= VIEW_LIMIT,
+        })) {
+          if (item.header.kind !== 'file') continue;
+          body = item.body;
+          size = item.header.size;
+          break;
+        }
+      if (!body) setNote(`${name} is larger than ${formatBytes(VIEW_LIMIT)}: download it instead.`);
+      else if (body.includes(0)) setNote(`${name} is binary (${formatBytes(size)}): download it instead.`);
+      else setContent(new TextDecoder().decode(body));
+    })().catch((failure: unknown) => {
+      if (!controller.signal.aborted) setNote(messageOf(failure));
+    });
     return () => controller.abort();
   }, [url, name]);
   return (

@@ -10,8 +10,8 @@ import { useChannel } from '../../api/hooks.ts';
 import { useSession } from '../../api/session.tsx';
 import { Link } from '../../router.tsx';
 import { Empty, formatBytes } from '../../ui/controls.tsx';
+import { LineChart } from '../../ui/line-chart.tsx';
 import { ChannelStatus } from './channel-status.tsx';
-import { LineChart } from './line-chart.tsx';
 
 /** What the server keeps: 60 samples, one every 10 s. */
 const HISTORY_LENGTH = 60;
@@ -83,14 +83,16 @@ export function UsageOverview({ engine, name }: { engine: string; name: string }
           <div className="charts">
             <LineChart
               title="CPU"
-              points={totals.map((sample) => ({ time: sample.time, value: sample.cpuPercent }))}
+              series={[{ points: totals.map((sample) => ({ time: sample.time, value: sample.cpuPercent })) }]}
               format={formatPercent}
               windowMs={WINDOW_MS}
               floor={5}
             />
             <LineChart
               title="Memory"
-              points={totals.map((sample) => ({ time: sample.time, value: sample.memoryUsage }))}
+              series={[
+                { points: totals.map((sample) => ({ time: sample.time, value: sample.memoryUsage })) },
+              ]}
               format={formatBytes}
               windowMs={WINDOW_MS}
               floor={64 * 1024 * 1024}

@@ -9,9 +9,9 @@ import { enginePath, send, withQuery } from '../../../../api/client.ts';
 import { setSearch, useLocation } from '../../../../router.tsx';
 import { Button, Empty, ErrorBox, formatBytes, formatTime } from '../../../../ui/controls.tsx';
 import { useFeedback } from '../../../../ui/feedback.tsx';
+import { readTar, type TarHeader } from '../../../../ui/tar-reader.ts';
 import { saveBlob } from '../download.ts';
 import { ancestors, baseName, join, modeString, normalize, resolveLink } from './paths.ts';
-import { readTar, type TarHeader } from './tar-reader.ts';
 
 interface Entry extends TarHeader {
   /** The name inside the listed directory. */

@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { enginePath } from '../../../../api/client.ts';
 import { useChannel } from '../../../../api/hooks.ts';
 import { Empty, ErrorBox, formatBytes } from '../../../../ui/controls.tsx';
-import { LineChart, type Point } from './line-chart.tsx';
+import { type ChartPoint, LineChart } from '../../../../ui/line-chart.tsx';
 
 /** How far back the charts reach. */
 const WINDOW_MS = 120_000;
@@ -19,8 +19,8 @@ const percent = (value: number) => `${value.toFixed(2)} %`;
 const rate = (value: number) => `${formatBytes(Math.round(value))}/s`;
 
 /** Bytes per second between consecutive samples of a running total (a reset reads as 0). */
-function rates(samples: readonly StatsFigures[], total: (sample: StatsFigures) => number): Point[] {
-  const points: Point[] = [];
+function rates(samples: readonly StatsFigures[], total: (sample: StatsFigures) => number): ChartPoint[] {
+  const points: ChartPoint[] = [];
   for (let index = 1; index < samples.length; index++) {
     const previous = samples[index - 1] as StatsFigures;
     const sample = samples[index] as StatsFigures;
@@ -56,44 +56,39 @@ export function StatsTab({ engine, id, running }: { engine: string; id: string; 
     );
   const points = (value: (sample: StatsFigures) => number) =>
     samples.map((sample) => ({ time: sample.time, value: value(sample) }));
-  const end = latest.time;
   return (
     <div className="stats-tab">
       {ended ? <ErrorBox error={ended.error ?? 'the stats stream ended (the container stopped)'} /> : null}
       <div className="charts">
         <LineChart
           title="CPU"
-          series={[{ label: 'CPU', tone: 0, points: points((sample) => sample.cpuPercent) }]}
+          series={[{ label: 'CPU', points: points((sample) => sample.cpuPercent) }]}
           format={percent}
           windowMs={WINDOW_MS}
-          end={end}
         />
         <LineChart
           title="Memory"
-          series={[{ label: 'used', tone: 1, points: points((sample) => sample.memory.usage) }]}
+          series={[{ label: 'used', points: points((sample) => sample.memory.usage) }]}
           format={(value) => formatBytes(Math.round(value))}
           windowMs={WINDOW_MS}
-          end={end}
         />
         <LineChart
           title="Network"
           series={[
-            { label: 'rx', tone: 2, points: rates(samples, (sample) => sample.network.rx) },
-            { label: 'tx', tone: 3, points: rates(samples, (sample) => sample.network.tx) },
+            { label: 'rx', points: rates(samples, (sample) => sample.network.rx) },
+            { label: 'tx', points: rates(samples, (sample) => sample.network.tx) },
           ]}
           format={rate}
           windowMs={WINDOW_MS}
-          end={end}
         />
         <LineChart
           title="Block IO"
           series={[
-            { label: 'read', tone: 2, points: rates(samples, (sample) => sample.blockIo.read) },
-            { label: 'write', tone: 3, points: rates(samples, (sample) => sample.blockIo.write) },
+            { label: 'read', points: rates(samples, (sample) => sample.blockIo.read) },
+            { label: 'write', points: rates(samples, (sample) => sample.blockIo.write) },
           ]}
           format={rate}
           windowMs={WINDOW_MS}
-          end={end}
         />
       </div>
       <dl className="kv stats-now">

@@ -1,14 +1,16 @@
 /**
- * A small streaming tar reader for the archive route's answers: ustar headers, POSIX pax extended
- * headers (long names, large sizes) and GNU long names (`L` / `K`), as Go's archive/tar writes
- * them for the daemon. File bodies are skipped unless asked for, so listing a directory keeps only
- * the headers in memory however big the archive is.
+ * A streaming tar reader for the archive route's answers (`GET …/containers/:id/archive`): ustar
+ * headers, POSIX pax extended headers (long names, large sizes, fine times), GNU long names
+ * (`L` / `K`) and GNU base-256 numbers, as Go's archive/tar writes them for the daemon. Entries
+ * are yielded as their headers arrive; a body is read only when `wantBody` asks for it and is
+ * otherwise skipped lazily (after the caller moves on), so listing a directory keeps only headers
+ * in memory and stopping early (`break`) never downloads the body of the entry just seen.
  */
 
 export type TarKind = 'file' | 'directory' | 'symlink' | 'hardlink' | 'other';
 
 export interface TarHeader {
-  /** As stored: `etc/`, `etc/passwd`, `/bin/` for an archive of `/`. */
+  /** As stored: `etc/`, `etc/passwd`, `/bin/` for an archive of `/` (directories end with `/`). */
   readonly path: string;
   readonly kind: TarKind;
   /** Bytes of the body (0 for directories and links). */
@@ -24,6 +26,23 @@ export interface TarItem {
   readonly header: TarHeader;
   /** The body, when `wantBody` asked for it. */
   readonly body?: Uint8Array;
+  /**
+   * Set on the last item when reading stopped at `maxBytes`: this entry's body (not read) would
+   * pass the limit, and later entries are missing.
+   */
+  readonly limitReached?: true;
+}
+
+export interface TarOptions {
+  /** Whose body to keep (default: none). */
+  readonly wantBody?: (header: TarHeader) => boolean;
+  /** Bytes received so far, after every chunk (for progress). */
+  readonly onBytes?: (total: number) => void;
+  /**
+   * Archive bytes to read at most: an entry whose body would pass it ends the reading (its item
+   * says `limitReached`) and the download is cancelled. Default: no limit.
+   */
+  readonly maxBytes?: number;
 }
 
 const BLOCK = 512;
@@ -35,7 +54,9 @@ class ByteQueue {
   readonly #onBytes: (total: number) => void;
   #chunks: Uint8Array[] = [];
   #buffered = 0;
-  #total = 0;
+  #received = 0;
+  /** Bytes taken or skipped: the archive offset of the next read. */
+  consumed = 0;
 
   constructor(stream: ReadableStream<Uint8Array>, onBytes: (total: number) => void) {
     this.#reader = stream.getReader();
@@ -47,8 +68,8 @@ class ByteQueue {
     if (done) return false;
     this.#chunks.push(value);
     this.#buffered += value.length;
-    this.#total += value.length;
-    this.#onBytes(this.#total);
+    this.#received += value.length;
+    this.#onBytes(this.#received);
     return true;
   }
 
@@ -66,6 +87,7 @@ class ByteQueue {
       else this.#chunks[0] = chunk.subarray(used);
     }
     this.#buffered -= count;
+    this.consumed += count;
     return out;
   }
 
@@ -79,6 +101,7 @@ class ByteQueue {
       if (used === chunk.length) this.#chunks.shift();
       else this.#chunks[0] = chunk.subarray(used);
       this.#buffered -= used;
+      this.consumed += used;
       left -= used;
     }
     return true;
@@ -134,17 +157,21 @@ const KINDS: Record<string, TarKind> = {
   '1': 'hardlink',
 };
 
+/** Kinds whose header size is not followed by a body (readers must ignore it). */
+const BODILESS: ReadonlySet<TarKind> = new Set(['directory', 'symlink', 'hardlink']);
+
 const padded = (size: number) => Math.ceil(size / BLOCK) * BLOCK;
 
 /**
- * The entries of the tar `stream`, in order. `wantBody(header)` says whose body to keep (default:
- * none). Stopping the iteration early (`break`) cancels the stream.
+ * The entries of the tar `stream`, in order. Stopping the iteration early (`break`, a throw) or
+ * reaching `maxBytes` cancels the stream.
  */
 export async function* readTar(
   stream: ReadableStream<Uint8Array>,
-  options: { wantBody?: (header: TarHeader) => boolean; onBytes?: (total: number) => void } = {},
+  options: TarOptions = {},
 ): AsyncGenerator<TarItem> {
   const queue = new ByteQueue(stream, options.onBytes ?? (() => undefined));
+  const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
   /** Overrides from a preceding pax (`x`) or GNU long-name (`L`, `K`) entry. */
   let pending: { path?: string; linkTarget?: string; size?: number; mtime?: number } = {};
   try {
@@ -173,26 +200,32 @@ export async function* readTar(
         else if (type === 'K') pending = { ...pending, linkTarget: text(body, 0, body.length) };
         continue;
       }
+      // GNU headers say `ustar  ` and use the prefix field for other things.
       const ustar = text(block, 257, 6) === 'ustar';
       const prefix = ustar ? text(block, 345, 155) : '';
       const name = text(block, 0, 100);
-      const size = pending.size ?? storedSize;
+      const kind = KINDS[type] ?? 'other';
+      const size = BODILESS.has(kind) ? 0 : (pending.size ?? storedSize);
       const header: TarHeader = {
         path: pending.path ?? (prefix ? `${prefix}/${name}` : name),
-        kind: KINDS[type] ?? 'other',
+        kind,
         size,
         mode: number(block, 100, 8) & 0o7777,
         mtime: pending.mtime ?? number(block, 136, 12) * 1000,
         linkTarget: pending.linkTarget ?? text(block, 157, 100),
       };
       pending = {};
+      if (queue.consumed + padded(size) > maxBytes) {
+        yield { header, limitReached: true };
+        return;
+      }
       if (options.wantBody?.(header)) {
         const data = await queue.take(padded(size));
         if (!data) return;
         yield { header, body: data.subarray(0, size) };
       } else {
-        if (!(await queue.skip(padded(size)))) return;
         yield { header };
+        if (!(await queue.skip(padded(size)))) return;
       }
     }
   } finally {
