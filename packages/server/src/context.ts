@@ -101,6 +101,11 @@ export interface AuditRecord extends AuditEntry {
 /** The hash-chained audit log (audit/audit-log.ts). `append` resolves once the row is committed. */
 export interface AuditLog {
   append(entry: AuditEntry): Promise<AuditRecord>;
+  /**
+   * The same row, committed with the next group commit (within 100 ms) instead of at once: for
+   * records nobody waits on (allowed gateway reads). Resolves once committed.
+   */
+  appendLater(entry: AuditEntry): Promise<AuditRecord>;
 }
 
 /** Who is calling (auth/authenticator.ts): a session cookie or a bearer token, or nobody. */

@@ -60,7 +60,7 @@ export interface AuditPage {
 }
 
 export interface AuditStore extends AuditLog {
-  /** Resolves once every append made so far is committed or failed (before the database closes). */
+  /** Resolves once every append made so far (deferred ones too, at once) is committed or failed. */
   settled(): Promise<void>;
   /** Newest first. `page` from 1. */
   list(filter: AuditFilter, paging: { page: number; pageSize: number }): Promise<AuditPage>;
@@ -114,6 +114,9 @@ interface PendingAppend {
   readonly resolve: (record: AuditRecord) => void;
   readonly reject: (error: unknown) => void;
 }
+
+/** Longest wait of a deferred append for the next commit (ms). */
+const DEFER_MS = 100;
 
 /** Rows per group commit at most: a burst is split so no transaction holds the audit lock for long. */
 const MAX_BATCH_ROWS = 256;
@@ -196,10 +199,13 @@ export function createAuditLog(db: Database, secretBox: SecretBox): AuditStore {
   /**
    * Group commit: appends that arrive while a transaction is committing wait and go together in the
    * next one, so concurrent requests share one fsync. Each append still resolves only once its own
-   * row is committed (the guarantee every caller relies on: row before response).
+   * row is committed (the guarantee every caller relies on: row before response). Deferred appends
+   * (`appendLater`) wait up to DEFER_MS for company — or for the next immediate append — so a stream
+   * of them costs one commit per interval, not one each (SQLite commits block the event loop).
    */
   let waiting: PendingAppend[] = [];
   let draining: Promise<void> | undefined;
+  let deferred: NodeJS.Timeout | undefined;
   const commitBatch = (batch: readonly PendingAppend[]) =>
     db.transaction(
       async (tx) => {
@@ -230,15 +236,25 @@ export function createAuditLog(db: Database, secretBox: SecretBox): AuditStore {
     }
     draining = undefined;
   };
+  const commitNow = () => {
+    clearTimeout(deferred);
+    deferred = undefined;
+    draining ??= drain();
+    return draining;
+  };
+  const enqueue = (entry: AuditEntry, later: boolean) =>
+    new Promise<AuditRecord>((resolve, reject) => {
+      waiting.push({ entry, resolve, reject });
+      if (!later) void commitNow();
+      else if (!deferred && !draining) deferred = setTimeout(commitNow, DEFER_MS);
+    });
 
   return {
-    append(entry) {
-      return new Promise<AuditRecord>((resolve, reject) => {
-        waiting.push({ entry, resolve, reject });
-        draining ??= drain();
-      });
+    append: (entry) => enqueue(entry, false),
+    appendLater: (entry) => enqueue(entry, true),
+    settled: async () => {
+      while (waiting.length > 0 || draining) await commitNow();
     },
-    settled: () => draining ?? Promise.resolve(),
     async list(filter, { page, pageSize }) {
       const { sql, values } = where(filter);
       const total = await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM audit_log ${sql}`, values);

@@ -213,7 +213,7 @@ async function decideAndForward(
   const outcome = { outcome: status < 400 ? ('success' as const) : ('failure' as const), status };
   // An allowed read changes nothing: its row goes into the next group commit (milliseconds) without
   // holding the answer. Denials and every other method are committed before the client hears back.
-  if (READ_METHODS.has(pinned.method)) void record(context, trail, outcome);
+  if (READ_METHODS.has(pinned.method)) void record(context, trail, outcome, 'later');
   else if (!(await record(context, trail, outcome))) {
     response.destroy();
     return reply(channel, 500, 'the gateway could not write its audit log');
@@ -482,10 +482,12 @@ async function record(
   context: GatewayContext,
   trail: Trail,
   outcome: { outcome: AuditEntry['outcome']; status: number; rule?: string },
+  when: 'now' | 'later' = 'now',
 ): Promise<boolean> {
   const principal = trail.principal;
+  const audit = context.services.audit;
   try {
-    await context.services.audit.append({
+    const entry: AuditEntry = {
       actor: principal?.name ?? 'anonymous',
       actorKind: principal?.kind ?? 'anonymous',
       engineId: trail.engineId,
@@ -496,7 +498,8 @@ async function record(
       status: outcome.status,
       ip: trail.ip,
       requestId: trail.requestId,
-    });
+    };
+    await (when === 'now' ? audit.append(entry) : audit.appendLater(entry));
     return true;
   } catch (error) {
     context.services.metrics.increment('gateway_audit_failures_total');

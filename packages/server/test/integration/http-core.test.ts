@@ -95,6 +95,7 @@ describe('http core', () => {
         if (slowAudit.fail) throw new Error('disk full');
         return real.append(entry);
       },
+      appendLater: (entry) => real.appendLater(entry),
     };
   });
   after(() => console?.close());

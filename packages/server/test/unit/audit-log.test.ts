@@ -108,6 +108,33 @@ for (const dialect of DIALECTS) {
     );
 
     test(
+      'deferred appends: one commit per interval, or with the next immediate append; settled() flushes them',
+      withLog(0, async (audit, db) => {
+        const transaction = mock.method(db, 'transaction');
+        const later = Array.from({ length: 10 }, (_, index) => audit.appendLater(entry(index)));
+        assert.equal(transaction.mock.callCount(), 0, 'nothing committed at once');
+        const records = await Promise.all(later);
+        assert.equal(transaction.mock.callCount(), 1, 'ten deferred rows, one commit');
+        assert.deepEqual(
+          records.map((record) => record.seq),
+          Array.from({ length: 10 }, (_, index) => index + 1),
+        );
+        // An immediate append takes the deferred ones waiting with it.
+        const waitingRow = audit.appendLater(entry(20));
+        await audit.append(entry(21));
+        assert.equal((await waitingRow).seq, 11);
+        assert.equal(transaction.mock.callCount(), 2);
+        // settled() does not wait out the interval.
+        void audit.appendLater(entry(30));
+        const started = performance.now();
+        await audit.settled();
+        assert.ok(performance.now() - started < 90, 'flushed at once');
+        assert.equal(Number((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM audit_log'))?.n), 13);
+        transaction.mock.restore();
+      }),
+    );
+
+    test(
       'secrets in params are redacted before writing',
       withLog(0, async (audit, db) => {
         const record = await audit.append(

@@ -201,11 +201,13 @@ test('stats: live CPU and memory figures and charts', async () => {
   await cpu.waitFor();
   await page.getByRole('img', { name: /^Memory: used \d/ }).waitFor();
   // A rate needs two samples; a few more make the screenshot's lines readable.
-  await page.waitForFunction(() =>
-    Array.from(document.querySelectorAll('.chart-line')).every(
-      (line) => (line.getAttribute('points') ?? '').split(' ').length >= 5,
-    ),
-  );
+  // Four charts, at least one line each (`every` over no lines would pass without checking anything).
+  await page.waitForFunction(() => {
+    const lines = Array.from(document.querySelectorAll('.chart-line'));
+    return (
+      lines.length >= 4 && lines.every((line) => (line.getAttribute('points') ?? '').split(' ').length >= 5)
+    );
+  });
   await screenshot(page, 'container-stats');
   assert.deepEqual(errorsOf(page), []);
 });
