@@ -14,6 +14,7 @@ import {
   type AuditRow,
   type ChainPoint,
   canonicalJson,
+  chainKey,
   GENESIS_HASH,
   readPoint,
   rowHash,
@@ -122,7 +123,7 @@ const DEFER_MS = 100;
 const MAX_BATCH_ROWS = 256;
 
 export function createAuditLog(db: Database, secretBox: SecretBox): AuditStore {
-  const key = secretBox.derive(AUDIT_KEY_PURPOSE);
+  const key = chainKey(secretBox.derive(AUDIT_KEY_PURPOSE));
 
   /** Where the next row continues the chain from, and whether the stored head had to be distrusted. */
   const chainEnd = async (tx: Queryable): Promise<{ point: ChainPoint; repaired: boolean }> => {
@@ -137,6 +138,7 @@ export function createAuditLog(db: Database, secretBox: SecretBox): AuditStore {
     return { point: { seq: 0, hash: GENESIS_HASH }, repaired: head === 'forged' || anchor === 'forged' };
   };
 
+  /** Inserts one row after `previous`; the head is written by the caller, once per transaction. */
   const insert = async (tx: Queryable, previous: ChainPoint, entry: AuditEntry): Promise<AuditRecord> => {
     const row: AuditRow = {
       seq: previous.seq + 1,
@@ -175,25 +177,36 @@ export function createAuditLog(db: Database, secretBox: SecretBox): AuditStore {
         row.hash,
       ],
     );
-    await writePoint(tx, key, AUDIT_HEAD_KEY, { seq: row.seq, hash: row.hash });
     return recordFromRow(row);
   };
 
-  /** Appends inside `tx` (which holds the audit lock). */
-  const appendIn = async (tx: Queryable, entry: AuditEntry): Promise<AuditRecord> => {
-    const { point, repaired } = await chainEnd(tx);
-    if (!repaired) return insert(tx, point, entry);
-    const marker = await insert(tx, point, {
-      actor: 'system',
-      actorKind: 'system',
-      operation: TAMPER_OPERATION,
-      params: {
-        problem: `the stored audit head was missing or invalid; the chain continues from seq ${point.seq}`,
-      },
-      outcome: 'failure',
-      status: 500,
-    });
-    return insert(tx, marker, entry);
+  /**
+   * Appends `entries` in order inside `tx` (which holds the audit lock): the chain's end is read
+   * once and the head written once, however many rows the group commit carries.
+   */
+  const appendAllIn = async (tx: Queryable, entries: readonly AuditEntry[]): Promise<AuditRecord[]> => {
+    const { point: end, repaired } = await chainEnd(tx);
+    let point = end;
+    if (repaired) {
+      point = await insert(tx, point, {
+        actor: 'system',
+        actorKind: 'system',
+        operation: TAMPER_OPERATION,
+        params: {
+          problem: `the stored audit head was missing or invalid; the chain continues from seq ${point.seq}`,
+        },
+        outcome: 'failure',
+        status: 500,
+      });
+    }
+    const records: AuditRecord[] = [];
+    for (const entry of entries) {
+      const record = await insert(tx, point, entry);
+      records.push(record);
+      point = record;
+    }
+    await writePoint(tx, key, AUDIT_HEAD_KEY, { seq: point.seq, hash: point.hash });
+    return records;
   };
 
   /**
@@ -208,11 +221,11 @@ export function createAuditLog(db: Database, secretBox: SecretBox): AuditStore {
   let deferred: NodeJS.Timeout | undefined;
   const commitBatch = (batch: readonly PendingAppend[]) =>
     db.transaction(
-      async (tx) => {
-        const records: AuditRecord[] = [];
-        for (const pending of batch) records.push(await appendIn(tx, pending.entry));
-        return records;
-      },
+      (tx) =>
+        appendAllIn(
+          tx,
+          batch.map((pending) => pending.entry),
+        ),
       { lock: AUDIT_LOCK },
     );
   const drain = async () => {
@@ -236,9 +249,12 @@ export function createAuditLog(db: Database, secretBox: SecretBox): AuditStore {
     }
     draining = undefined;
   };
-  const commitNow = () => {
+  const commitNow = (): Promise<void> => {
     clearTimeout(deferred);
     deferred = undefined;
+    // With nothing waiting, drain() would finish (clearing `draining`) before `??=` stored its
+    // promise, leaving a settled promise that blocks every later drain.
+    if (waiting.length === 0 && !draining) return Promise.resolve();
     draining ??= drain();
     return draining;
   };
@@ -294,14 +310,16 @@ export function createAuditLog(db: Database, secretBox: SecretBox): AuditStore {
           // Always a prefix of the chain (seq <= anchor), so what remains still links up to the anchor.
           const { changes } = await tx.run('DELETE FROM audit_log WHERE seq <= $1', [anchor.seq]);
           await writePoint(tx, key, AUDIT_ANCHOR_KEY, anchor);
-          await appendIn(tx, {
-            actor: 'system',
-            actorKind: 'system',
-            operation: 'audit.prune',
-            params: { retentionDays, before, deleted: changes, anchorSeq: anchor.seq },
-            outcome: 'success',
-            status: 200,
-          });
+          await appendAllIn(tx, [
+            {
+              actor: 'system',
+              actorKind: 'system',
+              operation: 'audit.prune',
+              params: { retentionDays, before, deleted: changes, anchorSeq: anchor.seq },
+              outcome: 'success',
+              status: 200,
+            },
+          ]);
           return changes;
         },
         { lock: AUDIT_LOCK },

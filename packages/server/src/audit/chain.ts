@@ -5,7 +5,7 @@
  * re-hash an edited chain. The head (last seq and hash) and the retention anchor (last pruned seq
  * and hash) are kept in settings with a MAC of their own, so neither can be swapped for another row's.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 
 /** prev_hash of the very first row. */
@@ -13,6 +13,12 @@ export const GENESIS_HASH = '0'.repeat(64);
 export const AUDIT_HEAD_KEY = 'audit_head';
 export const AUDIT_ANCHOR_KEY = 'audit_anchor';
 export const AUDIT_KEY_PURPOSE = 'audit-chain';
+
+/** The chain's HMAC key: raw bytes, or (much cheaper per HMAC) a KeyObject made once by `chainKey`. */
+export type ChainKey = Buffer | KeyObject;
+
+/** The key every row hash and point MAC is made with, from the console's derived secret. */
+export const chainKey = (derived: Buffer): KeyObject => createSecretKey(derived);
 
 /** A position in the chain: a row's seq and hash (seq 0 / GENESIS_HASH before the first row). */
 export interface ChainPoint {
@@ -52,7 +58,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** The hash a row must carry; throws when its params column is not JSON. */
-export function rowHash(key: Buffer, row: AuditRow): string {
+export function rowHash(key: ChainKey, row: AuditRow): string {
   const fields = [
     Number(row.seq),
     Number(row.at),
@@ -72,14 +78,19 @@ export function rowHash(key: Buffer, row: AuditRow): string {
     .digest('hex');
 }
 
-const pointMac = (key: Buffer, kind: string, point: ChainPoint) =>
+const pointMac = (key: ChainKey, kind: string, point: ChainPoint) =>
   createHmac('sha256', key).update(`${kind}\n${point.seq}\n${point.hash}`).digest('hex');
 
 export const sameHex = (a: string, b: string): boolean =>
   a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /** Stores the head or the anchor in settings, with its MAC. */
-export async function writePoint(tx: Queryable, key: Buffer, name: string, point: ChainPoint): Promise<void> {
+export async function writePoint(
+  tx: Queryable,
+  key: ChainKey,
+  name: string,
+  point: ChainPoint,
+): Promise<void> {
   const value = JSON.stringify({ seq: point.seq, hash: point.hash, mac: pointMac(key, name, point) });
   await tx.run(
     'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -93,7 +104,7 @@ export async function writePoint(tx: Queryable, key: Buffer, name: string, point
  */
 export async function readPoint(
   tx: Queryable,
-  key: Buffer,
+  key: ChainKey,
   name: string,
 ): Promise<ChainPoint | 'forged' | undefined> {
   const row = await tx.get<{ value: string }>('SELECT value FROM settings WHERE key = $1', [name]);

@@ -14,6 +14,7 @@ import {
   AUDIT_KEY_PURPOSE,
   type AuditRow,
   type ChainPoint,
+  chainKey,
   GENESIS_HASH,
   readPoint,
   rowHash,
@@ -33,7 +34,7 @@ export interface AuditVerification {
 const BATCH = 1000;
 
 export async function verifyAuditChain(db: Database, secretBox: SecretBox): Promise<AuditVerification> {
-  const key = secretBox.derive(AUDIT_KEY_PURPOSE);
+  const key = chainKey(secretBox.derive(AUDIT_KEY_PURPOSE));
   const problems: { seq: number; problem: string }[] = [];
   const anchor = await readPoint(db, key, AUDIT_ANCHOR_KEY);
   if (anchor === 'forged') {

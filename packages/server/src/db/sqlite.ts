@@ -1,4 +1,4 @@
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { Database, Queryable, Row, SqlValue } from './database.ts';
 
 /**
@@ -47,19 +47,35 @@ export function openSqlite(path: string): Database {
 /** `$1` placeholders become SQLite's numbered `?1`; the same SQL then runs on both dialects. */
 const toSqlite = (sql: string) => sql.replace(/\$(\d+)/g, '?$1');
 
+/**
+ * Prepared statements kept per SQL text: preparing costs more than running the small statements
+ * the console issues (an audit append is four of them). The console's SQL is a fixed set of
+ * texts, so the cache stays small; past the bound (dynamic filter combinations) it starts over.
+ */
+const STATEMENT_CACHE_SIZE = 512;
+
 function statements(connection: DatabaseSync): Queryable {
+  const prepared = new Map<string, StatementSync>();
+  const prepare = (sql: string) => {
+    let statement = prepared.get(sql);
+    if (!statement) {
+      if (prepared.size >= STATEMENT_CACHE_SIZE) prepared.clear();
+      statement = connection.prepare(toSqlite(sql));
+      prepared.set(sql, statement);
+    }
+    return statement;
+  };
   const bind = (params: readonly SqlValue[] = []) => params as SQLInputValue[];
   const plain = <T>(row: unknown) => (row ? ({ ...(row as object) } as T) : undefined);
   return {
     all: async <T extends Row>(sql: string, params?: readonly SqlValue[]) =>
-      connection
-        .prepare(toSqlite(sql))
+      prepare(sql)
         .all(...bind(params))
         .map((row) => plain<T>(row) as T),
     get: async <T extends Row>(sql: string, params?: readonly SqlValue[]) =>
-      plain<T>(connection.prepare(toSqlite(sql)).get(...bind(params))),
+      plain<T>(prepare(sql).get(...bind(params))),
     run: async (sql, params) => {
-      const result = connection.prepare(toSqlite(sql)).run(...bind(params));
+      const result = prepare(sql).run(...bind(params));
       return { changes: Number(result.changes) };
     },
   };

@@ -216,6 +216,34 @@ const TARGETED_LIMIT = 100;
 /** Swarm role and liveness check while the stream is open (ms). */
 const HEALTH_INTERVAL_MS = 15_000;
 const HEALTH_TIMEOUT_MS = 10_000;
+/**
+ * Task state changes have no events, so while a task is on its way (scheduled, pulling, starting,
+ * stopping) tasks are re-listed after this delay, doubling up to the maximum while it stays so (a
+ * task no node can take stays `pending` for good) (ms).
+ */
+const TASK_SETTLE_FIRST_MS = 1_000;
+const TASK_SETTLE_MAX_MS = 30_000;
+/** Task states on the way to `running` (Swarm's TaskState before it). */
+const TASK_ON_ITS_WAY = new Set([
+  'new',
+  'allocated',
+  'pending',
+  'assigned',
+  'accepted',
+  'preparing',
+  'ready',
+  'starting',
+]);
+
+/** A task whose state is about to change by itself: starting, or still running though meant to stop. */
+function taskUnsettled(task: InventoryItem): boolean {
+  const { Status, DesiredState } = task as { Status?: { State?: string }; DesiredState?: string };
+  const state = Status?.State ?? '';
+  return (
+    TASK_ON_ITS_WAY.has(state) ||
+    (state === 'running' && DesiredState !== undefined && DesiredState !== 'running')
+  );
+}
 /** The stream replays from this long before the daemon's clock said now, covering the open's round trip (ms). */
 const REPLAY_MARGIN_MS = 1_000;
 /** Raw event fingerprints remembered to drop replays after a reconnect. */
@@ -301,6 +329,8 @@ export class Inventory implements EngineInventory {
   #syncing = false;
   #flushing = false;
   #timer: NodeJS.Timeout | undefined;
+  #taskSettleTimer: NodeJS.Timeout | undefined;
+  #taskSettleDelayMs = TASK_SETTLE_FIRST_MS;
   #dirty: Dirty = new Map();
   /** Daemon times (ms) of the events waiting in #dirty: the oldest sets the batch's latency. */
   #dirtySince: number | undefined;
@@ -399,6 +429,8 @@ export class Inventory implements EngineInventory {
       clearInterval(health);
       clearTimeout(this.#timer);
       this.#timer = undefined;
+      clearTimeout(this.#taskSettleTimer);
+      this.#taskSettleTimer = undefined;
       signal.removeEventListener('abort', stop);
       cycle.abort();
       this.#cycles++;
@@ -461,6 +493,22 @@ export class Inventory implements EngineInventory {
     )
       this.#markDirty('tasks', '');
     this.#scheduleFlush();
+  }
+
+  /** Re-lists tasks later while one of them is unsettled (see TASK_SETTLE_FIRST_MS). */
+  #watchTaskSettling(): void {
+    if (!this.#collection('tasks').values().some(taskUnsettled)) {
+      this.#taskSettleDelayMs = TASK_SETTLE_FIRST_MS;
+      return;
+    }
+    if (this.#taskSettleTimer) return;
+    const delay = this.#taskSettleDelayMs;
+    this.#taskSettleDelayMs = Math.min(delay * 2, TASK_SETTLE_MAX_MS);
+    this.#taskSettleTimer = setTimeout(() => {
+      this.#taskSettleTimer = undefined;
+      this.#markDirty('tasks', '');
+      this.#scheduleFlush();
+    }, delay);
   }
 
   #markDirty(type: InventoryResource, id: string): void {
@@ -528,6 +576,7 @@ export class Inventory implements EngineInventory {
     if (signal.aborted) return;
     if (ids === undefined) {
       this.#replace(type, items);
+      if (type === 'tasks') this.#watchTaskSettling();
       return;
     }
     const { idOf } = SOURCES[type];
@@ -556,6 +605,7 @@ export class Inventory implements EngineInventory {
         }
       }),
     );
+    this.#watchTaskSettling();
     const resync = this.#cycles > 0;
     const totals = { added: 0, removed: 0, changed: 0 };
     INVENTORY_RESOURCES.forEach((type, index) => {

@@ -207,7 +207,11 @@ async function decideAndForward(
   if (operation.stream === 'hijack') return forwardHijack(context, upstream, upstreamRequest, channel, trail);
   if (channel.kind !== 'http') throw new Refusal(400, 'gateway.upgrade-not-hijack', 'unexpected Upgrade');
   const abort = new AbortController();
-  channel.res.once('close', () => abort.abort());
+  // Only a client gone before its answer was sent cancels the upstream request; aborting after a
+  // finished answer would cost an AbortError (a DOMException, with its stack) per request.
+  channel.res.once('close', () => {
+    if (!channel.res.writableFinished) abort.abort();
+  });
   const response = await upstream.request(upstreamRequest, abort.signal);
   const status = response.statusCode ?? 502;
   const outcome = { outcome: status < 400 ? ('success' as const) : ('failure' as const), status };

@@ -10,6 +10,7 @@ import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import { SELF_AUDITED_OPERATIONS } from '../audit/audit-log.ts';
 import type { Principal } from '../auth/principal.ts';
+import { SESSION_COOKIE } from '../auth/sessions.ts';
 import type { AuditEntry, ConsoleServices } from '../context.ts';
 import {
   assertGuardable,
@@ -45,6 +46,13 @@ export function registerRoutes(
 }
 
 type Audit = RouteContext<unknown, unknown, unknown>['audit'];
+
+/** Whether the request carries any credential: an Authorization header or the session cookie. */
+const presentsCredential = (request: Request) =>
+  request.headers.has('authorization') ||
+  (request.headers.get('cookie') ?? '')
+    .split(';')
+    .some((part) => part.trim().startsWith(`${SESSION_COOKIE}=`));
 
 async function handle(c: Context<ConsoleEnv>, route: RouteDefinition, services: ConsoleServices) {
   const started = performance.now();
@@ -82,7 +90,15 @@ async function handle(c: Context<ConsoleEnv>, route: RouteDefinition, services: 
       services.log.error('route failed', { requestId, route: route.path, error: describe(error) });
     response = Response.json(body, { status });
   }
-  const denied = stage === 'access' && (response.status === 401 || response.status === 403);
+  // A signed-out browser asking "who am I" (or any `authenticated` read) with no credential at all
+  // attempted nothing: not a denial worth a row per page load. A wrong cookie or token still is.
+  const signedOutProbe =
+    response.status === 401 &&
+    route.method === 'GET' &&
+    route.requirement === 'authenticated' &&
+    !presentsCredential(request);
+  const denied =
+    stage === 'access' && (response.status === 401 || response.status === 403) && !signedOutProbe;
   // Login, logout, setup ... write their own row once their handler ran (it knows the username);
   // streamed transfers write theirs when the stream's outcome is known.
   const auditedByHandler =

@@ -112,15 +112,28 @@ describe('http core', () => {
     const forbidden = await viewer.post(echo, { wrong: true }, { headers: { 'x-request-id': 'deny-2' } });
     assert.equal(forbidden.status, 403);
     assert.match(forbidden.body.error.message, /containers\.operate/);
+    // A signed-out page asking who it is presents no credential: 401, but no denial row per page
+    // load. The same question with a wrong token is a denial.
+    const probe = await console.anonymous.get('/api/auth/me', { headers: { 'x-request-id': 'probe-1' } });
+    assert.equal(probe.status, 401);
+    const wrongToken = console.client({ token: 'gat_not-a-token' });
+    const guessed = await wrongToken.get('/api/auth/me', { headers: { 'x-request-id': 'deny-3' } });
+    assert.equal(guessed.status, 401);
     const rows = await auditRows(console);
     for (const [id, status] of [
       ['deny-1', 401],
       ['deny-2', 403],
+      ['deny-3', 401],
     ] as const) {
       const row = rows.find((candidate) => candidate.request_id === id);
       assert.equal(row?.outcome, 'denied', id);
       assert.equal(Number(row?.status), status, id);
     }
+    assert.equal(
+      rows.find((candidate) => candidate.request_id === 'probe-1'),
+      undefined,
+      'a credential-less "who am I" is not audited',
+    );
   });
 
   test('a non-granted engine is 403 whether it exists or not; a granted unknown one 404', async () => {

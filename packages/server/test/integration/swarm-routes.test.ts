@@ -212,6 +212,18 @@ describe('swarm routes on a one-node swarm', { skip: ON_PODMAN ? 'Podman has no 
       const tasks = await docker.tasks.list({ filters: { service: [id], 'desired-state': ['running'] } });
       return tasks.find((candidate) => candidate.Status?.State === 'running');
     });
+    // The console's task list comes from its inventory, which no task event updates: it must still
+    // reach `running` (tasks are re-listed while one is on its way).
+    await eventually(
+      'the running task in the console list',
+      async () => {
+        const listed = await api.admin.get(path(`/tasks?pageSize=100`));
+        assert.equal(listed.status, 200, JSON.stringify(listed.body));
+        const item = listed.body.items.find((candidate: { ID: string }) => candidate.ID === task.ID);
+        return item?.Status?.State === 'running' ? item : undefined;
+      },
+      15_000,
+    );
     const taskInspected = await api.admin.get(path(`/tasks/${task.ID}`));
     assert.equal(taskInspected.status, 200);
     assert.equal(taskInspected.body.ServiceID, id);
