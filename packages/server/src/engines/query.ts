@@ -40,7 +40,17 @@ export interface ListQuery {
   /** `key=value` (exact) or `key` (present); several must all match. */
   readonly label?: string | readonly string[] | undefined;
   readonly group?: 'project' | undefined;
+  /** Tasks of this service (its full id). */
+  readonly service?: string | undefined;
+  /** Tasks on this node (its full id). */
+  readonly node?: string | undefined;
+  /** Containers made from this image: its name as given at create, or its id (with or without `sha256:`). */
+  readonly ancestor?: string | undefined;
 }
+
+/** The filters naming another object, and the kinds each applies to. */
+export const REFERENCE_FILTERS = ['service', 'node', 'ancestor'] as const;
+type ReferenceFilter = (typeof REFERENCE_FILTERS)[number];
 
 export interface ProjectGroup {
   /** `null`: objects without a project label. */
@@ -74,6 +84,8 @@ interface KindFields<T = InventoryItem> {
   labels(item: T): Readonly<Record<string, string>> | null | undefined;
   /** Sort fields by API name; `name` is the default. */
   readonly sorts: Readonly<Record<string, (item: T) => SortValue>>;
+  /** The reference filters the kind answers: the ids (or names) of the object it refers to. */
+  readonly references?: Partial<Record<ReferenceFilter, (item: T) => readonly string[]>>;
 }
 
 /** Inventory objects are the list endpoint's answers: the kind's model describes them. */
@@ -126,6 +138,13 @@ const FIELDS: Record<InventoryResource, KindFields> = {
       state: (item) => item.State ?? '',
       status: (item) => item.Status ?? '',
       created: (item) => item.Created ?? 0,
+    },
+    references: {
+      ancestor: (item) => [
+        item.Image ?? '',
+        item.ImageID ?? '',
+        (item.ImageID ?? '').replace(/^sha256:/, ''),
+      ],
     },
   }),
   images: kind<ImageSummary>({
@@ -200,6 +219,10 @@ const FIELDS: Record<InventoryResource, KindFields> = {
       created: (item) => time(item.CreatedAt),
       updated: (item) => time(item.UpdatedAt),
     },
+    references: {
+      service: (item) => [item.ServiceID ?? ''],
+      node: (item) => [item.NodeID ?? ''],
+    },
   }),
   nodes: kind(
     swarmObject<Node>({
@@ -272,7 +295,7 @@ export class QueryCache {
     const page = Math.max(1, Math.trunc(query.page ?? 1));
     const cache = this.#kind(source, type);
     const ordered = this.#ordered(cache, sort, sortKey, query.order ?? 'asc');
-    const matches = matcher(query, fields);
+    const matches = matcher(query, fields, type);
     const rows = matches ? ordered.filter(matches) : ordered;
     const start = (page - 1) * pageSize;
     const items = rows.slice(start, start + pageSize).map((row) => row.item);
@@ -341,8 +364,31 @@ export class QueryCache {
 const compare = (a: SortValue, b: SortValue): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The row predicate for the query's filters, or undefined when it has none. */
-function matcher(query: ListQuery, fields: KindFields): ((row: Row) => boolean) | undefined {
+function matcher(
+  query: ListQuery,
+  fields: KindFields,
+  type: InventoryResource,
+): ((row: Row) => boolean) | undefined {
   const checks: ((row: Row) => boolean)[] = [];
+  for (const filter of REFERENCE_FILTERS) {
+    const wanted = query[filter];
+    if (wanted === undefined || wanted === '') continue;
+    const referenced = fields.references?.[filter];
+    if (!referenced) {
+      const kinds = Object.entries(FIELDS)
+        .filter(([, other]) => other.references?.[filter])
+        .map(([name]) => name);
+      throw new HttpError(
+        400,
+        'VALIDATION',
+        `invalid request — query.${filter}: filters ${kinds.join(', ')}, not ${type}`,
+        {
+          fields: [{ field: `query.${filter}`, message: `applies to ${kinds.join(', ')} only` }],
+        },
+      );
+    }
+    checks.push((row) => referenced(row.item).includes(wanted));
+  }
   const text = query.filter?.trim().toLowerCase();
   if (text) checks.push((row) => searchText(row, fields).includes(text));
   if (query.state) {

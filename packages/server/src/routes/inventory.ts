@@ -39,6 +39,9 @@ export const listQuery = z.object({
   project: z.string().max(256).optional(),
   label: z.union([z.string().max(512), z.array(z.string().max(512)).max(20)]).optional(),
   group: z.enum(['project']).optional(),
+  service: z.string().max(128).optional(),
+  node: z.string().max(128).optional(),
+  ancestor: z.string().max(512).optional(),
 });
 
 function inventoryOf(engine: EngineHandle | undefined) {
@@ -52,7 +55,7 @@ const listRoute = (type: InventoryResource) =>
     path: `/api/engines/:engine/${type}`,
     requirement: LIST_PERMISSION[type],
     operation: `${type}.list`,
-    summary: `List ${type} from the live inventory (page, pageSize ≤ ${MAX_PAGE_SIZE}, sort: ${sortFields(type).join('|')}, order, filter, state, project, label=k=v, group=project)`,
+    summary: `List ${type} from the live inventory (page, pageSize ≤ ${MAX_PAGE_SIZE}, sort: ${sortFields(type).join('|')}, order, filter, state, project, label=k=v, group=project${type === 'tasks' ? ', service, node' : type === 'containers' ? ', ancestor' : ''})`,
     query: listQuery,
     handler: ({ engine, query }) => listCache.query(inventoryOf(engine), type, query),
   });

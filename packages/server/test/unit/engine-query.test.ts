@@ -140,6 +140,41 @@ test('paging bounds: pageSize capped at 500, page at least 1; an unknown sort is
   );
 });
 
+test('reference filters: tasks by service and node, containers by image name or id; elsewhere a 400', () => {
+  const cache = new QueryCache();
+  const tasks: InventoryItem[] = Array.from({ length: 12 }, (_, index) => ({
+    ID: `task${index}`,
+    ServiceID: `svc${index % 3}`,
+    NodeID: `node${index % 2}`,
+    Slot: index,
+    Status: { State: 'running' },
+  }));
+  const inventory: QuerySource = {
+    items: (type) =>
+      type === 'tasks'
+        ? tasks
+        : type === 'containers'
+          ? syntheticContainers(30).map((item, index) => ({
+              ...item,
+              ImageID: `sha256:${index % 3}`.padEnd(71, 'a'),
+            }))
+          : [],
+    version: () => 1,
+  };
+  assert.equal(cache.query(inventory, 'tasks', { service: 'svc1' }).total, 4);
+  assert.equal(cache.query(inventory, 'tasks', { service: 'svc1', node: 'node0' }).total, 2);
+  assert.equal(cache.query(inventory, 'tasks', { service: 'svc' }).total, 0, 'whole ids only');
+  assert.equal(cache.query(inventory, 'containers', { ancestor: 'img3:latest' }).total, 3);
+  const byId = `sha256:${1}`.padEnd(71, 'a');
+  assert.equal(cache.query(inventory, 'containers', { ancestor: byId }).total, 10);
+  assert.equal(cache.query(inventory, 'containers', { ancestor: byId.slice('sha256:'.length) }).total, 10);
+  assert.throws(
+    () => cache.query(inventory, 'containers', { service: 'svc1' }),
+    (error: Error & { status?: number }) =>
+      error.status === 400 && /query\.service: filters tasks, not containers/.test(error.message),
+  );
+});
+
 test('filtered queries over 10,000 containers stay fast', () => {
   const cache = new QueryCache();
   const inventory = source(syntheticContainers());

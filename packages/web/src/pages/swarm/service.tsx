@@ -29,13 +29,13 @@ export default function ServicePage({ params }: PageProps) {
     undefined,
     5000,
   );
-  // The task list has no service filter: one page of every task, kept to this service's here.
-  const allTasks = useApi<Page<Task>>(
-    engine ? enginePath(engine, 'tasks') : undefined,
-    { pageSize: 500, sort: 'updated', order: 'desc' },
+  // This service's tasks (the server filters by its full id), newest first.
+  const serviceTasks = useApi<Page<Task>>(
+    engine && service?.ID ? enginePath(engine, 'tasks') : undefined,
+    { service: service?.ID ?? '', pageSize: 500, sort: 'updated', order: 'desc' },
     3000,
   );
-  const tasks = (allTasks.data?.items ?? []).filter((task) => task.ServiceID === service?.ID);
+  const tasks = serviceTasks.data?.items ?? [];
   const names = useSwarmNames();
   const containers = useContainers(3000);
   const action = useAction();
@@ -109,9 +109,9 @@ export default function ServicePage({ params }: PageProps) {
       ) : null}
       <section className="panel" aria-label="service tasks">
         <h2>Tasks</h2>
-        <ErrorBox error={allTasks.error} title="Could not list the tasks" />
+        <ErrorBox error={serviceTasks.error} title="Could not list the tasks" />
         {tasks.length === 0 ? (
-          <Empty>{allTasks.data ? 'No tasks yet.' : 'Loading…'}</Empty>
+          <Empty>{serviceTasks.data ? 'No tasks yet.' : 'Loading…'}</Empty>
         ) : (
           <VirtualTable
             label="tasks"
