@@ -21,6 +21,7 @@ import type { LogLine } from './realtime/log-lines.ts';
 import type { LayerProgress, ProgressFrame } from './realtime/progress.ts';
 import type { StatsFigures } from './realtime/stats-frame.ts';
 import type { ContainerSample, EngineTotals, OverviewMessage } from './realtime/stats-sampler.ts';
+import type { RegistryView } from './registries/store.ts';
 import type { engineSummary } from './routes/engines.ts';
 import type { GatewayView } from './routes/gateway.ts';
 
@@ -43,6 +44,7 @@ export type {
   OverviewMessage,
   Permission,
   ProgressFrame,
+  RegistryView,
   Role,
   StatsFigures,
   User,

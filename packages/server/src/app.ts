@@ -25,6 +25,7 @@ import { createMetrics } from './metrics.ts';
 import type { ChannelDefinition } from './realtime/channel.ts';
 import { allChannels } from './realtime/index.ts';
 import { createChannelServer } from './realtime/upgrade.ts';
+import { createRegistryStore } from './registries/store.ts';
 import { consoleRoutes } from './routes/console.ts';
 import { allRoutes } from './routes/index.ts';
 import { createSecretBox, loadSecretKey } from './security/secret-box.ts';
@@ -90,6 +91,7 @@ export async function startConsole(
       authenticator: identity.authenticator,
       engines,
       identity,
+      registries: createRegistryStore(db, secretBox),
       gatewayStatus: { current: { enabled: false, mutualTls: false, policy: {} } },
       ...options.overrides,
     };

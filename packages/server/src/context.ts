@@ -7,6 +7,7 @@ import type { IdentityServices } from './auth/identity.ts';
 import type { Principal } from './auth/principal.ts';
 import type { Database } from './db/database.ts';
 import type { EngineInventory } from './engines/inventory.ts';
+import type { RegistryStore } from './registries/store.ts';
 
 /** Validated configuration (config.ts): flags > environment > config file > defaults. */
 export interface ConsoleConfig {
@@ -155,6 +156,8 @@ export interface ConsoleServices {
   readonly engines: EngineManager;
   /** Users, roles, sessions, tokens, setup and the full audit log (auth/identity.ts). */
   readonly identity: IdentityServices;
+  /** Registry credentials stored for the whole console, passwords sealed (registries/store.ts). */
+  readonly registries: RegistryStore;
   /** What the Engine API gateway is doing (set once it started or failed to); read by GET /api/gateway. */
   readonly gatewayStatus: GatewayStatusBoard;
 }

@@ -15,6 +15,11 @@ export const PERMISSIONS = {
   'settings.read': { scope: 'global', summary: 'read console settings' },
   'settings.manage': { scope: 'global', summary: 'change console settings (audit retention ...)' },
   'audit.read': { scope: 'global', summary: 'read, verify and export the audit log' },
+  'registries.read': {
+    scope: 'global',
+    summary: 'list stored registry credentials: name, address and user name, never the password',
+  },
+  'registries.manage': { scope: 'global', summary: 'add, edit, test and remove stored registry credentials' },
   // One engine's objects (engine-scoped).
   'containers.read': { scope: 'engine', summary: 'list and inspect containers, top, changes' },
   'containers.create': { scope: 'engine', summary: 'create containers' },
@@ -71,6 +76,7 @@ const ADMINISTRATION: readonly Permission[] = [
   'users.manage',
   'roles.manage',
   'settings.manage',
+  'registries.manage',
 ];
 
 /**
@@ -91,7 +97,8 @@ export const BUILTIN_ROLES = {
     permissions: ALL_PERMISSIONS,
   },
   operator: {
-    description: 'Everything on the engines granted, except users, roles, settings and adding engines.',
+    description:
+      'Everything on the engines granted, except users, roles, settings, adding engines and storing registry credentials.',
     permissions: ALL_PERMISSIONS.filter((permission) => !ADMINISTRATION.includes(permission)),
   },
   viewer: {

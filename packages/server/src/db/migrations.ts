@@ -93,6 +93,24 @@ export const MIGRATIONS: readonly {
       `CREATE INDEX audit_log_at ON audit_log (at)`,
     ],
   },
+  {
+    id: 2,
+    name: 'registry credentials',
+    sql: [
+      // server_address: normalized host[:port] (`docker.io` for Docker Hub, registries/store.ts);
+      // password_sealed: sealed with the console's secret key (security/secret-box.ts).
+      `CREATE TABLE registries (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL UNIQUE,
+          server_address TEXT NOT NULL UNIQUE,
+          username TEXT NOT NULL,
+          password_sealed TEXT NOT NULL,
+          created_by TEXT,
+          created_at BIGINT,
+          updated_at BIGINT
+        )`,
+    ],
+  },
 ];
 
 /**

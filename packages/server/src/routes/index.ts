@@ -16,6 +16,7 @@ import { inventoryRoutes } from './inventory.ts';
 import { networkRoutes } from './networks.ts';
 import { nodeRoutes } from './nodes.ts';
 import { pluginRoutes } from './plugins.ts';
+import { registryRoutes } from './registries.ts';
 import { roleRoutes } from './roles.ts';
 import { secretRoutes } from './secrets.ts';
 import { serviceRoutes } from './services.ts';
@@ -53,4 +54,5 @@ export const allRoutes: readonly RouteDefinition[] = [
   ...engineRoutes,
   ...inventoryRoutes,
   ...transferRoutes,
+  ...registryRoutes,
 ];

@@ -8,12 +8,22 @@
  * sent the response head, so these handlers set `audit.recordsItself` and append the row
  * themselves — success or failure of the whole transfer — before writing the last line (a client
  * that saw `done` knows the action is on record). Registry credentials are passed to the SDK only:
- * never put in the audit parameters, logs or error messages.
+ * never put in the audit parameters, logs or error messages. A request without `auth` uses the
+ * console's stored credentials for the registry (registries/store.ts); the audit row says which
+ * (`login: 'request' | 'stored' | 'none'`, and the stored registry's name). The key is not
+ * `credentials`: the audit redactor would blank any value under such a name.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BuildOptions, JsonMessage, ProgressStream, RegistryAuth } from '@gantry/engine';
+import {
+  type BuildOptions,
+  dockerfileRegistries,
+  type JsonMessage,
+  type ProgressStream,
+  type RegistryAuth,
+  registryKey,
+} from '@gantry/engine';
 import { z } from 'zod';
 import { auditActor } from '../http/access.ts';
 import { errorResponse, HttpError } from '../http/errors.ts';
@@ -22,6 +32,7 @@ import { readJsonBody } from '../http/router.ts';
 import { engineOf } from '../realtime/engine.ts';
 import { PROGRESS_INTERVAL_MS, ProgressTracker } from '../realtime/progress.ts';
 import { flag } from '../realtime/query.ts';
+import type { RegistryStore, StoredCredentials } from '../registries/store.ts';
 
 /** Largest build context accepted (bytes), counted as it streams to the daemon. */
 export const BUILD_CONTEXT_LIMIT = 512 * 1024 * 1024;
@@ -203,7 +214,35 @@ async function transferResponse<R>(
   });
 }
 
-const sdkAuth = (auth: z.output<typeof registryAuth>): RegistryAuth | undefined => auth && { ...auth };
+/**
+ * The credentials for a pull or push of `image`: those of the request, else the stored ones for its
+ * registry, else none (anonymous); and what the audit row says of them (never the secret).
+ */
+async function credentialsOf(
+  registries: RegistryStore,
+  image: string,
+  given: z.output<typeof registryAuth>,
+): Promise<{ auth: RegistryAuth | undefined; audit: Record<string, unknown> }> {
+  if (given) return { auth: { ...given }, audit: { login: 'request' } };
+  const stored = await registries.credentialsFor(image);
+  if (!stored) return { auth: undefined, audit: { login: 'none' } };
+  return { auth: stored.auth, audit: { login: 'stored', registry: stored.registry.name } };
+}
+
+/**
+ * A build's `auth` option (`X-Registry-Config`) from stored credentials, keyed as the daemon looks
+ * them up, and what the audit row says of them.
+ */
+function buildCredentials(stored: readonly StoredCredentials[]): {
+  auth: BuildOptions['auth'];
+  audit: Record<string, unknown>;
+} {
+  if (stored.length === 0) return { auth: undefined, audit: { login: 'none' } };
+  return {
+    auth: Object.fromEntries(stored.map((entry) => [registryKey(entry.registry.serverAddress), entry.auth])),
+    audit: { login: 'stored', registries: stored.map((entry) => entry.registry.name) },
+  };
+}
 
 /** The request body, counted as it streams: past `limit` bytes the upload fails with a 413. */
 async function* limited(body: ReadableStream<Uint8Array>, limit: number): AsyncGenerator<Uint8Array> {
@@ -235,14 +274,15 @@ export const transferRoutes: RouteDefinition[] = [
     summary: 'Pull an image, streaming per-layer progress as NDJSON',
     params: engineParams,
     body: pullBody,
-    handler: (context) => {
-      const { image, tag, platform, auth } = context.body;
+    handler: async (context) => {
+      const { image, tag, platform } = context.body;
       context.audit.target = tag ? `${image}:${tag}` : image;
-      context.audit.params = { ...(platform ? { platform } : {}), authenticated: auth !== undefined };
+      const { auth, audit } = await credentialsOf(context.services.registries, image, context.body.auth);
+      context.audit.params = { ...(platform ? { platform } : {}), ...audit };
       const stream = engineOf(context.engine).client.images.pull(image, {
         tag,
         platform,
-        auth: sdkAuth(auth),
+        auth,
         signal: context.signal,
       });
       return transferResponse(context as AnyContext, 'images.pull', stream, (result) => ({
@@ -260,13 +300,14 @@ export const transferRoutes: RouteDefinition[] = [
     summary: 'Push an image to its registry, streaming per-layer progress as NDJSON',
     params: engineParams,
     body: pushBody,
-    handler: (context) => {
-      const { image, tag, auth } = context.body;
+    handler: async (context) => {
+      const { image, tag } = context.body;
       context.audit.target = tag ? `${image}:${tag}` : image;
-      context.audit.params = { authenticated: auth !== undefined };
+      const { auth, audit } = await credentialsOf(context.services.registries, image, context.body.auth);
+      context.audit.params = audit;
       const stream = engineOf(context.engine).client.images.push(image, {
         tag,
-        auth: sdkAuth(auth),
+        auth,
         signal: context.signal,
       });
       return transferResponse(context as AnyContext, 'images.push', stream, (result) => ({
@@ -305,6 +346,13 @@ export const transferRoutes: RouteDefinition[] = [
         nocache: query.nocache,
       };
       const client = engineOf(context.engine).client;
+      const { registries } = context.services;
+      /** The build's options with these stored credentials, noted in the audit row. */
+      const withCredentials = (stored: readonly StoredCredentials[]): BuildOptions => {
+        const { auth, audit } = buildCredentials(stored);
+        context.audit.params = { ...context.audit.params, ...audit };
+        return { ...options, auth };
+      };
       const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
       if (type === 'application/x-tar') {
         if (!request.body)
@@ -317,7 +365,12 @@ export const transferRoutes: RouteDefinition[] = [
             `the build context exceeds the limit of ${BUILD_CONTEXT_LIMIT} bytes`,
           );
         }
-        const stream = client.images.build(limited(request.body, BUILD_CONTEXT_LIMIT), options);
+        // The Dockerfile is inside a stream sent on as it arrives, so which registries its FROM lines
+        // name is not known beforehand: every stored registry's credentials go along.
+        const stream = client.images.build(
+          limited(request.body, BUILD_CONTEXT_LIMIT),
+          withCredentials(await registries.allCredentials()),
+        );
         return transferResponse(context as AnyContext, 'images.build', stream, (result) => ({
           image: result.imageId,
         }));
@@ -336,10 +389,18 @@ export const transferRoutes: RouteDefinition[] = [
             },
           );
         }
+        const { dockerfile } = parsed.data;
+        // Only the registries its FROM / COPY --from images come from get credentials.
+        const stored = await registries.credentialsForHosts(
+          dockerfileRegistries(dockerfile, query.buildargs),
+        );
         // A Dockerfile-only build: a one-file context, made by the SDK from a temporary directory.
         const directory = await mkdtemp(join(tmpdir(), 'gantry-build-'));
-        await writeFile(join(directory, 'Dockerfile'), parsed.data.dockerfile);
-        const stream = client.images.build({ directory }, { ...options, dockerfile: undefined });
+        await writeFile(join(directory, 'Dockerfile'), dockerfile);
+        const stream = client.images.build(
+          { directory },
+          { ...withCredentials(stored), dockerfile: undefined },
+        );
         return transferResponse(
           context as AnyContext,
           'images.build',

@@ -130,6 +130,11 @@ describe('permission table', () => {
     assert.equal(principals.get('admin')?.permissions.has('users.manage'), true);
     assert.equal(principals.get('operator')?.permissions.has('users.manage'), false);
     assert.equal(principals.get('viewer')?.permissions.has('containers.operate'), false);
+    // Stored registry credentials: everyone built-in lists them, only admins manage them.
+    for (const role of ['operator', 'viewer'])
+      assert.equal(principals.get(role)?.permissions.has('registries.read'), true, role);
+    assert.equal(principals.get('operator')?.permissions.has('registries.manage'), false);
+    assert.equal(principals.get('admin')?.permissions.has('registries.manage'), true);
     assert.deepEqual(
       [...(principals.get(CUSTOM_ROLE.name)?.permissions ?? [])].sort(),
       CUSTOM_ROLE.permissions,
