@@ -114,6 +114,12 @@ export const PAGES: readonly PageEntry[] = [
     component: page(() => import('./overview/engines.tsx')),
   },
   {
+    path: '/registries',
+    nav: { group: 'Console', label: 'Registries' },
+    permission: 'registries.read',
+    component: page(() => import('./registries/registries.tsx')),
+  },
+  {
     path: '/audit',
     nav: { group: 'Console', label: 'Audit log' },
     permission: 'audit.read',

@@ -1,8 +1,11 @@
 /**
  * Registry credentials for one pull or push: kept in the dialog's state only and sent in that
- * request's body (`auth`), never stored in the browser. The console has no credential store yet.
+ * request's body (`auth`), never stored in the browser. Left empty, the console logs in with the
+ * registry credentials stored for the image's registry (the Registries page), if any; the dialog
+ * names them so nobody is surprised which account was used.
  */
 import { TextField } from '../../ui/controls.tsx';
+import { storedRegistryFor, useStoredRegistries } from '../registries/stored-registries.ts';
 
 export interface Credentials {
   readonly username: string;
@@ -25,14 +28,19 @@ export function authOf(
 }
 
 export function CredentialFields({
+  image,
   value,
   onChange,
   disabled,
 }: {
+  /** The image pulled or pushed: its registry host picks the stored credentials used when these are empty. */
+  image: string;
   value: Credentials;
   onChange: (value: Credentials) => void;
   disabled?: boolean;
 }) {
+  const stored = storedRegistryFor(image, useStoredRegistries());
+  const typed = value.username.trim() !== '' || value.password !== '';
   const set = (field: keyof Credentials) => (event: { target: { value: string } }) =>
     onChange({ ...value, [field]: event.target.value });
   return (
@@ -55,6 +63,11 @@ export function CredentialFields({
           onChange={set('serveraddress')}
         />
       </div>
+      {stored && !typed ? (
+        <p className="stored-credentials" role="note">
+          Uses the stored credentials of {stored.name} ({stored.serverAddress})
+        </p>
+      ) : null}
     </fieldset>
   );
 }

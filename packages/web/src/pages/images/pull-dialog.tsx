@@ -62,7 +62,7 @@ export function PullDialog({
             onChange={(event) => setTag(event.target.value)}
           />
         </fieldset>
-        <CredentialFields value={credentials} onChange={setCredentials} disabled={running} />
+        <CredentialFields image={image} value={credentials} onChange={setCredentials} disabled={running} />
         <ErrorBox error={problem} />
         {pull.phase !== 'idle' ? <LayerProgressList layers={pull.layers} overall={pull.overall} /> : null}
         <TransferOutcome

@@ -59,7 +59,12 @@ export function PushDialog({
             options={image.tags}
             onChange={(event) => setReference(event.target.value)}
           />
-          <CredentialFields value={credentials} onChange={setCredentials} disabled={running} />
+          <CredentialFields
+            image={reference}
+            value={credentials}
+            onChange={setCredentials}
+            disabled={running}
+          />
           <ErrorBox error={problem} />
           {push.phase !== 'idle' ? <LayerProgressList layers={push.layers} overall={push.overall} /> : null}
           <TransferOutcome
