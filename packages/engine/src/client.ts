@@ -1,4 +1,4 @@
-import { type ConnectOptions, EngineCore } from './core.ts';
+import { type ConnectOptions, EngineCore, type PassthroughRequest } from './core.ts';
 import { type CopyFrom, type CopyTo, copyWith } from './helpers/copy.ts';
 import { type ExecRun, execRunWith } from './helpers/exec-run.ts';
 import { type ContainerRun, runWith } from './helpers/run.ts';
@@ -18,6 +18,7 @@ import { System } from './resources/system.ts';
 import { Tasks } from './resources/tasks.ts';
 import { Volumes } from './resources/volumes.ts';
 import type { Endpoint } from './transport/endpoint.ts';
+import type { HttpResponse } from './transport/http.ts';
 
 /**
  * A client for one Docker Engine. Resources hang off it as namespaces (`docker.containers.list()`);
@@ -124,6 +125,24 @@ export class DockerClient {
    */
   apiVersion(options: { signal?: AbortSignal } = {}): Promise<string> {
     return this.#core.apiVersion(options.signal);
+  }
+
+  /**
+   * Sends one request exactly as given over this client's connections and resolves with the
+   * daemon's answer, whatever its status, the body streaming (destroy it to stop early). For
+   * proxies such as the console's gateway, which choose the path, version and headers themselves:
+   * no negotiation, no parameter checks, no error mapping of statuses (unreachable engines and
+   * aborts still reject, as everywhere).
+   *
+   * @example
+   * ```ts
+   * const answer = await docker.passthrough({ method: 'GET', path: '/v1.41/_ping' });
+   * console.log(answer.status); // 200
+   * answer.body.pipe(process.stdout); // OK
+   * ```
+   */
+  passthrough(request: PassthroughRequest): Promise<HttpResponse> {
+    return this.#core.passthrough(request);
   }
 
   /**

@@ -49,6 +49,12 @@ export interface ConnectOptions extends EndpointOptions {
   /** How `ssh://` hosts are reached: ssh config file, ssh program. */
   readonly ssh?: SshOptions;
   /**
+   * Most connections open to a unix or tcp engine at once (default 64); more requests wait for
+   * one. Each open stream (logs -f, events, stats) holds one: a proxy or console serving many
+   * clients raises it. ssh engines use channels of one ssh connection instead (6).
+   */
+  readonly maxConnections?: number;
+  /**
    * Registry credentials for pulls, pushes and logins given no `auth`: by default a
    * {@link CredentialStore} over the docker CLI's `config.json` (`DOCKER_CONFIG` and `HOME` from
    * `env`), another {@link CredentialSource}, or `false` to never look any up (anonymous).
@@ -84,6 +90,24 @@ export interface OperationInput extends CallOptions {
 }
 
 /**
+ * One request as a proxy forwards it to the daemon.
+ *
+ * @example
+ * ```ts
+ * const request: PassthroughRequest = { method: 'GET', path: '/v1.41/_ping' };
+ * ```
+ */
+export interface PassthroughRequest {
+  readonly method: string;
+  /** Exactly what goes on the request line: `/v1.41/containers/json?all=1`, already encoded. */
+  readonly path: string;
+  /** Sent as given; the transport adds `Host` and, for a body, `Content-Length`. */
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: Uint8Array | string | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
  * The request core shared by all resource modules: resolves the API version, checks that the
  * operation and each parameter exist in it, encodes path and query, and runs the request through
  * the single transport.
@@ -106,7 +130,16 @@ export class EngineCore {
       options.credentials === false ? undefined : (options.credentials ?? new CredentialStore({ env }));
     this.#connectTimeout = options.timeouts?.connect ?? 10_000;
     this.#headers = { 'User-Agent': 'gantry-engine/0.1', ...options.headers };
-    this.#dialer = createDialer(this.endpoint, options.ssh);
+    if (
+      options.maxConnections !== undefined &&
+      !(Number.isInteger(options.maxConnections) && options.maxConnections > 0)
+    ) {
+      throw new EngineError(
+        'INVALID_ARGUMENT',
+        `maxConnections must be a positive whole number, not ${options.maxConnections}`,
+      );
+    }
+    this.#dialer = createDialer(this.endpoint, options.ssh, options.maxConnections);
     this.#transport = new HttpTransport(this.#dialer, options.timeouts, this.#headers);
     const pinned = options.apiVersion
       ? parsePinnedVersion(options.apiVersion, 'apiVersion')
@@ -185,6 +218,17 @@ export class EngineCore {
       streaming: spec.streaming.length > 0,
       operation: operationId,
     };
+  }
+
+  /** Sends a request as given (no version check, no error mapping of statuses): see DockerClient.passthrough. */
+  passthrough(request: PassthroughRequest): Promise<HttpResponse> {
+    if (request.signal?.aborted) return Promise.reject(abortError(request.signal));
+    return this.#transport.request({
+      ...request,
+      streaming: true,
+      passthrough: true,
+      operation: 'passthrough',
+    });
   }
 
   /** Sends the operation with `Upgrade: <protocol>` and returns the hijacked connection. */

@@ -1,6 +1,6 @@
 export { type BuildContextOptions, buildContext } from './build-context.ts';
 export { connect, DockerClient } from './client.ts';
-export type { CallOptions, ConnectOptions } from './core.ts';
+export type { CallOptions, ConnectOptions, PassthroughRequest } from './core.ts';
 export {
   type CredentialSource,
   CredentialStore,
@@ -98,6 +98,6 @@ export { type TarPathOptions, tarPath } from './tar-path.ts';
 export { readTar, type TarReadEntry } from './tar-read.ts';
 export type { EndpointSource } from './transport/context.ts';
 export { type Endpoint, resolveEndpoint, type TlsMaterial } from './transport/endpoint.ts';
-export type { Timeouts } from './transport/http.ts';
+export type { HttpResponse, Timeouts } from './transport/http.ts';
 export type { SshOptions } from './transport/ssh.ts';
 export { compareVersions, MAX_API_VERSION, MIN_API_VERSION } from './version.ts';

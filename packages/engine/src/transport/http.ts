@@ -45,8 +45,23 @@ export interface HttpRequest {
   readonly streaming?: boolean;
   /** Engine API operationId, for error messages. */
   readonly operation: string;
+  /**
+   * A proxy's request: every status resolves with the body streaming (none becomes an error), and
+   * only `Host` is added to `headers` (not the client-wide ones): what is sent is what was given.
+   */
+  readonly passthrough?: boolean;
 }
 
+/**
+ * A live response: status, headers (lower-case names) and the body as it streams.
+ *
+ * @example
+ * ```ts
+ * const { status, headers, body } = await docker.passthrough({ method: 'GET', path: '/v1.41/version' });
+ * console.log(status, headers['content-type']);
+ * for await (const chunk of body) process.stdout.write(chunk);
+ * ```
+ */
 export interface HttpResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
@@ -82,6 +97,8 @@ export class HttpTransport {
   readonly #connectMs: number;
   /** `Host` and the client-wide headers, serialized and checked once. */
   readonly #baseHead: string;
+  /** `Host` alone, for passthrough requests. */
+  readonly #hostHead: string;
 
   /** @param headers sent with every request (e.g. `User-Agent`, a gateway's `Authorization`). */
   constructor(dialer: Dialer, timeouts: Timeouts = {}, headers: Readonly<Record<string, string>> = {}) {
@@ -92,6 +109,7 @@ export class HttpTransport {
     this.#idleMs = timeouts.idle ?? 0;
     const host = endpoint.kind === 'tcp' ? hostHeader(endpoint) : 'docker';
     this.#baseHead = headerLines({ Host: host, ...headers });
+    this.#hostHead = headerLines({ Host: host });
     this.#pool = new SocketPool(dialer, { connectMs: this.#connectMs });
   }
 
@@ -112,7 +130,7 @@ export class HttpTransport {
 
   async #exchange(req: HttpRequest, buffered: boolean): Promise<HttpResponse | BufferedResponse> {
     if (req.signal?.aborted) throw abortError(req.signal);
-    const head = serializeHead(req, this.#baseHead);
+    const head = serializeHead(req, req.passthrough ? this.#hostHead : this.#baseHead);
     for (let attempt = 0; ; attempt++) {
       const idle = attempt === 0 ? this.#pool.takeIdle() : undefined;
       let lease: Lease;
@@ -265,7 +283,7 @@ class Exchange implements ResponseSink {
   // ResponseSink: called by the parser.
   head(parsed: ResponseHead): void {
     this.#head = parsed;
-    if (parsed.status >= 400) {
+    if (parsed.status >= 400 && !this.#req.passthrough) {
       this.#errorBody = [];
     } else if (!this.#buffered) {
       this.#body = this.#streamBody();

@@ -26,14 +26,19 @@ export interface Dialer {
 const SSH_POOL_CHANNELS = 6;
 
 /**
- * The dialer for an endpoint. unix / tcp / TLS connect directly; ssh loads its module only now,
- * on the first connection, so programs that never use ssh never load it.
+ * The dialer for an endpoint. unix / tcp / TLS connect directly (at most `maxConnections` at once,
+ * `undefined`: the pool's default); ssh loads its module only now, on the first connection, so
+ * programs that never use ssh never load it.
  */
-export function createDialer(endpoint: Endpoint, ssh: SshOptions = {}): Dialer {
+export function createDialer(
+  endpoint: Endpoint,
+  ssh: SshOptions = {},
+  maxConnections: number | undefined = undefined,
+): Dialer {
   if (endpoint.kind !== 'ssh') {
     return {
       endpoint,
-      maxConnections: undefined,
+      maxConnections,
       open: (timeoutMs, signal) => openSocket(endpoint, timeoutMs, signal),
       explainSilentClose: (_socket, timeoutMs) => probeTlsRejection(endpoint, timeoutMs),
       close: async () => {},

@@ -320,3 +320,79 @@ test('connect() checks a pinned version at once', () => {
     (err: unknown) => err instanceof EngineError && err.code === 'CONFIG' && err.message.includes('abc'),
   );
 });
+
+describe('passthrough (a proxy forwards requests as given)', () => {
+  const text = async (body: AsyncIterable<Buffer | string>) => {
+    let out = '';
+    for await (const chunk of body) out += chunk.toString();
+    return out;
+  };
+
+  test('any status resolves with its body; a JSON body goes as given', async () => {
+    const version = await docker.apiVersion();
+    const missing = await docker.passthrough({
+      method: 'GET',
+      path: `/v${version}/containers/gantry-no-such-container/json`,
+    });
+    assert.equal(missing.status, 404);
+    assert.match(JSON.parse(await text(missing.body)).message, /gantry-no-such-container/);
+
+    const name = uniqueName('passthrough');
+    const created = await docker.passthrough({
+      method: 'POST',
+      path: `/v${version}/containers/create?name=${name}`,
+      headers: { 'Content-Type': 'application/json' },
+      body: Buffer.from(JSON.stringify({ Image: TEST_IMAGE, Cmd: ['true'], Labels: TEST_LABELS })),
+    });
+    const answer = JSON.parse(await text(created.body)) as { Id: string };
+    assert.equal(created.status, 201);
+    assert.equal((await docker.containers.inspect(name)).Id, answer.Id);
+    await docker.containers.remove(answer.Id, { force: true });
+
+    const head = await docker.passthrough({ method: 'HEAD', path: '/_ping' });
+    assert.equal(head.status, 200);
+    assert.equal(await text(head.body), '');
+  });
+
+  test('sends the given headers, Host once, and not the client-wide ones', async () => {
+    const seen: string[][] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.rawHeaders);
+      res.writeHead(418, { 'Content-Type': 'text/plain' });
+      res.end('teapot');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const client = testClient({
+        host: `tcp://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        env: {},
+        headers: { Authorization: 'Bearer client-wide' },
+      });
+      const answer = await client.passthrough({
+        method: 'GET',
+        path: '/v1.41/info',
+        headers: { 'User-Agent': 'docker-cli (via proxy)' },
+      });
+      assert.equal(answer.status, 418);
+      assert.equal(await text(answer.body), 'teapot');
+      const names = (seen[0] ?? []).filter((_, index) => index % 2 === 0).map((name) => name.toLowerCase());
+      assert.equal(names.filter((name) => name === 'host').length, 1);
+      assert.ok(!names.includes('authorization'), names.join(' '));
+      assert.equal(seen[0]?.[seen[0].indexOf('User-Agent') + 1], 'docker-cli (via proxy)');
+      await client.close();
+    } finally {
+      server.close();
+    }
+  });
+});
+
+test('connect() checks maxConnections at once', () => {
+  for (const maxConnections of [0, -1, 1.5]) {
+    assert.throws(
+      () => connect({ env: {}, maxConnections }),
+      (err: unknown) =>
+        err instanceof EngineError && err.code === 'INVALID_ARGUMENT' && /maxConnections/.test(err.message),
+    );
+  }
+});

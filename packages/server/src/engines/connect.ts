@@ -204,6 +204,9 @@ export interface ConnectionSettings {
   readonly sshKnownHosts?: string;
 }
 
+/** Connections the console keeps open to one unix or tcp engine at most. */
+const ENGINE_MAX_CONNECTIONS = 512;
+
 /**
  * `connect()` options for a configuration. For ssh, the SDK runs the system OpenSSH client, which
  * reads keys from files only: a stored key is written, for the client's life, to a private
@@ -217,6 +220,9 @@ export function engineConnection(config: EngineConfig, settings: ConnectionSetti
     env: {},
     credentials: false,
     timeouts: { connect: settings.connectTimeoutMs ?? 5_000 },
+    // The console's channels and the gateway's clients share this client: every open stream
+    // (logs -f, events, stats, attach through the gateway) holds a connection.
+    maxConnections: ENGINE_MAX_CONNECTIONS,
   };
   if (endpoint.kind === 'tcp') {
     if (!usesTls(config)) return { options: { ...base, tls: false, tlsVerify: false }, dispose: () => {} };

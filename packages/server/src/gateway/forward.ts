@@ -1,16 +1,14 @@
 /**
- * Sends an allowed, canonical request to an engine and streams the answer back. Connections are
- * opened to the engine's resolved endpoint (`client.endpoint`, the SDK's public view: unix socket,
- * or tcp with the same TLS material) — ordinary requests over keep-alive `node:http` agents, whose
- * responses are piped with backpressure (logs, events, stats, progress, tar); hijacks (attach,
- * exec start) over a dedicated socket that is piped both ways once the daemon answered `101` or
- * the raw `200`, each direction ending on its own (half-close). Redirects are never followed.
+ * Sends an allowed, canonical request to an engine and streams the answer back. Ordinary requests
+ * go through the engine client's own transport (`DockerClient.passthrough`: its keep-alive pool,
+ * any status passed on, the body streaming with backpressure — logs, events, stats, progress,
+ * tar), which reaches unix, tcp / TLS and ssh engines alike; hijacks (attach, exec start) over a
+ * dedicated socket to the resolved endpoint that is piped both ways once the daemon answered `101`
+ * or the raw `200`, each direction ending on its own (half-close). Redirects are never followed.
  */
-import { Agent, type Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import type { Endpoint } from '@gantry/engine';
+import type { DockerClient, Endpoint, HttpResponse } from '@gantry/engine';
 
 /** One request as the engine gets it: path already versioned and encoded. */
 export interface UpstreamRequest {
@@ -52,7 +50,7 @@ const HOP_BY_HOP = new Set([
 ]);
 
 /** Response headers worth passing on (everything but hop-by-hop and framing). */
-export function responseHeaders(headers: IncomingMessage['headers']): Record<string, string | string[]> {
+export function responseHeaders(headers: HttpResponse['headers']): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
@@ -60,43 +58,19 @@ export function responseHeaders(headers: IncomingMessage['headers']): Record<str
   return out;
 }
 
-/** Keep-alive connections to one engine. */
+/** One engine as the gateway reaches it. */
 export class EngineUpstream {
-  readonly #endpoint: Exclude<Endpoint, { kind: 'ssh' }>;
-  readonly #agent: HttpAgent;
+  readonly #client: DockerClient;
 
-  constructor(endpoint: Endpoint) {
-    if (endpoint.kind === 'ssh') {
-      throw new UnsupportedEngineError(
-        `the gateway forwards to unix and tcp engines; ${endpoint.url} is reached over ssh — add the engine by its tcp or unix address`,
-      );
-    }
-    this.#endpoint = endpoint;
-    const options = { keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' as const };
-    this.#agent = endpoint.kind === 'tcp' && endpoint.tls ? new HttpsAgent(options) : new Agent(options);
+  constructor(client: DockerClient) {
+    this.#client = client;
   }
 
   /** Sends `req`; resolves with the response head (body still streaming). Never follows redirects. */
-  request(req: UpstreamRequest, signal: AbortSignal): Promise<IncomingMessage> {
-    return new Promise((resolve, reject) => {
-      const endpoint = this.#endpoint;
-      const headers = withLength(req);
-      const common = { method: req.method, path: req.path, headers, agent: this.#agent, signal };
-      const outgoing =
-        endpoint.kind === 'unix'
-          ? httpRequest({ ...common, socketPath: endpoint.socketPath })
-          : endpoint.tls
-            ? httpsRequest({
-                ...common,
-                host: endpoint.hostname,
-                port: endpoint.port,
-                ...tlsOptions(endpoint),
-              })
-            : httpRequest({ ...common, host: endpoint.hostname, port: endpoint.port });
-      outgoing.once('response', resolve);
-      outgoing.once('error', reject);
-      outgoing.end(req.body);
-    });
+  request(req: UpstreamRequest, signal: AbortSignal): Promise<HttpResponse> {
+    // The transport writes Host and Content-Length itself.
+    const { Host: _host, ...headers } = req.headers;
+    return this.#client.passthrough({ method: req.method, path: req.path, headers, body: req.body, signal });
   }
 
   /**
@@ -130,12 +104,15 @@ export class EngineUpstream {
     }
   }
 
-  close(): void {
-    this.#agent.destroy();
-  }
-
   #open(signal: AbortSignal): Promise<Socket> {
-    const endpoint = this.#endpoint;
+    const endpoint = this.#client.endpoint;
+    if (endpoint.kind === 'ssh') {
+      return Promise.reject(
+        new UnsupportedEngineError(
+          `attach and exec through the gateway need a unix or tcp engine; ${endpoint.url} is reached over ssh — add the engine by its tcp or unix address`,
+        ),
+      );
+    }
     return new Promise((resolve, reject) => {
       const tcp = () =>
         netConnect({

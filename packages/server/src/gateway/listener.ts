@@ -45,20 +45,19 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
   const { services, config } = options;
   const tls = config.insecure ? undefined : await loadGatewayTls(config, options.dataDir);
   const upstreams = new WeakMap<EngineHandle, EngineUpstream>();
-  const opened = new Set<EngineUpstream>();
   const tunnels = new Set<Duplex>();
   const context: GatewayContext = {
     services,
     stages: options.stages,
     bodyLimitBytes: services.config.bodyLimitBytes,
     tunnels,
-    // One pool per engine handle: an edited engine gets a new handle, so new connections.
+    // Through the engine handle's own client (and its connection pool): an edited engine gets a
+    // new handle, so new connections, and the console closes the old client.
     upstream(engine) {
       let upstream = upstreams.get(engine);
       if (!upstream) {
-        upstream = new EngineUpstream(engine.client.endpoint);
+        upstream = new EngineUpstream(engine.client);
         upstreams.set(engine, upstream);
-        opened.add(upstream);
       }
       return upstream;
     },
@@ -122,7 +121,6 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
     const timer = setTimeout(() => server.closeAllConnections(), 5000);
     await closed;
     clearTimeout(timer);
-    for (const upstream of opened) upstream.close();
   };
   return {
     url,

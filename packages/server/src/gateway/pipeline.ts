@@ -213,20 +213,20 @@ async function decideAndForward(
     if (!channel.res.writableFinished) abort.abort();
   });
   const response = await upstream.request(upstreamRequest, abort.signal);
-  const status = response.statusCode ?? 502;
+  const status = response.status;
   const outcome = { outcome: status < 400 ? ('success' as const) : ('failure' as const), status };
   // An allowed read changes nothing: its row goes into the next group commit (milliseconds) without
   // holding the answer. Denials and every other method are committed before the client hears back.
   if (READ_METHODS.has(pinned.method)) void record(context, trail, outcome, 'later');
   else if (!(await record(context, trail, outcome))) {
-    response.destroy();
+    response.body.destroy();
     return reply(channel, 500, 'the gateway could not write its audit log');
   }
   channel.res.writeHead(status, responseHeaders(response.headers));
   // A stream's head goes out at once (`logs -f` waits on it); a short answer leaves with its body.
   if (operation.stream) channel.res.flushHeaders();
-  response.pipe(channel.res);
-  response.once('error', () => channel.res.destroy());
+  response.body.pipe(channel.res);
+  response.body.once('error', () => channel.res.destroy());
 }
 
 /** attach / exec start: the opening request was judged; from the daemon's switch on, bytes flow both ways. */
