@@ -93,14 +93,27 @@ function databaseUrl(name: string): string {
   return url.toString();
 }
 
-/** One statement on the administrative connection (CREATE / DROP DATABASE cannot run in a transaction). */
+/** SQLSTATE 55006: CREATE DATABASE found another session in template1 (an autovacuum worker, say). */
+const OBJECT_IN_USE = '55006';
+
+/**
+ * One statement on the administrative connection (CREATE / DROP DATABASE cannot run in a
+ * transaction). A template database briefly in use is waited out (up to 5 tries, 200 ms apart):
+ * PostgreSQL refuses the copy rather than waiting.
+ */
 async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
+  for (let attempt = 1; ; attempt++) {
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      await client.query(sql);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== OBJECT_IN_USE || attempt === 5) throw error;
+    } finally {
+      await client.end();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
