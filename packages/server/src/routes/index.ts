@@ -28,6 +28,7 @@ import { taskRoutes } from './tasks.ts';
 import { tokenRoutes } from './tokens.ts';
 import { transferRoutes } from './transfers.ts';
 import { userRoutes } from './users.ts';
+import { volumeFileRoutes } from './volume-files.ts';
 import { volumeRoutes } from './volumes.ts';
 
 export const allRoutes: readonly RouteDefinition[] = [
@@ -43,6 +44,7 @@ export const allRoutes: readonly RouteDefinition[] = [
   ...imageRoutes,
   ...networkRoutes,
   ...volumeRoutes,
+  ...volumeFileRoutes,
   ...systemRoutes,
   ...swarmRoutes,
   ...nodeRoutes,

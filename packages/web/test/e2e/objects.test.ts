@@ -1,7 +1,8 @@
 /**
  * The object pages in Chromium against a real console and engine: a network and a volume created
  * through their forms (labels added in the form's label rows), seen in the lists and on the engine,
- * inspected, the volume's files browsed through a container that mounts it, both removed through
+ * inspected, the volume's files browsed through a container that mounts it and then through the
+ * console's own reader, both removed through
  * the confirm dialog; secrets either created (on a swarm manager) or explained (elsewhere).
  */
 import assert from 'node:assert/strict';
@@ -166,6 +167,25 @@ test('volumes: create with an option and a label, browse its files, remove throu
     await screenshot(page, 'volume-detail');
   } finally {
     await consoleUnderTest.call('DELETE', `${ENGINE}/containers/${writer.Id}?force=true`);
+  }
+
+  // With no container mounting it any more, its files are read through the console's own reader.
+  await page.reload();
+  await page.getByRole('heading', { name }).waitFor();
+  const readerFiles = page.getByRole('region', { name: 'files' });
+  await readerFiles.getByText('No container mounts this volume').waitFor();
+  await readerFiles.getByRole('button', { name: 'sub/' }).click();
+  await readerFiles.getByRole('button', { name: 'greeting.txt' }).click();
+  await page.getByRole('region', { name: 'file greeting.txt' }).getByText('hello from the volume').waitFor();
+  // Each reader is removed once its read ended: the volume is free again.
+  for (let attempt = 0; ; attempt++) {
+    const readers = await consoleUnderTest.call<{ total: number }>(
+      'GET',
+      `${ENGINE}/containers?label=io.gantry.volume-reader`,
+    );
+    if (readers.total === 0) break;
+    assert.ok(attempt < 40, `${readers.total} volume reader(s) still there after 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 
   // Removed from the detail page: back to the list, gone from the engine.

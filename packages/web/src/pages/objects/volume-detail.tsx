@@ -91,7 +91,7 @@ export default function VolumeDetailPage({ params }: PageProps) {
       {volume ? (
         <section className="panel files-panel" aria-label="files">
           <h2>Files</h2>
-          <VolumeFiles users={users} />
+          <VolumeFiles volume={name} users={users} />
         </section>
       ) : null}
     </>

@@ -1,7 +1,7 @@
 /**
- * A volume's files. The console has no route that reads a volume directly: it reads files through
- * a container that mounts it (`GET …/containers/:id/archive?path=`, a tar of the path, which works on
- * stopped containers too). A directory's tar holds everything below it, so a listing reads the whole
+ * A volume's files, as tars of a path: through a container that mounts it when there is one
+ * (`GET …/containers/:id/archive?path=`, stopped containers too), else through the console's own
+ * reader (`GET …/volumes/:name/archive?path=`, a never-started container it makes for the read). A directory's tar holds everything below it, so a listing reads the whole
  * subtree's tar and keeps the direct children; it stops after LISTING_LIMIT bytes and says so.
  */
 import type { ContainerSummary } from '@gantry/engine';
@@ -54,7 +54,7 @@ function childrenOf(entries: readonly TarHeader[]): TarHeader[] {
 const joinPath = (root: string, parts: readonly string[]) =>
   [root.replace(/\/+$/, ''), ...parts].join('/') || '/';
 
-export function VolumeFiles({ users }: { users: readonly VolumeUser[] }) {
+export function VolumeFiles({ volume, users }: { volume: string; users: readonly VolumeUser[] }) {
   const session = useSession();
   const engine = session.engine ?? '';
   const [userIndex, setUserIndex] = useState(0);
@@ -66,21 +66,23 @@ export function VolumeFiles({ users }: { users: readonly VolumeUser[] }) {
   const user = users[userIndex] ?? users[0];
   const containerId = user?.container.Id ?? '';
   const archive = (path: string) =>
-    withQuery(enginePath(engine, 'containers', containerId, 'archive'), { path });
-  const directory = user ? joinPath(user.destination, parts) : '';
+    withQuery(
+      user
+        ? enginePath(engine, 'containers', containerId, 'archive')
+        : enginePath(engine, 'volumes', volume, 'archive'),
+      { path },
+    );
+  const directory = joinPath(user ? user.destination : '', parts);
+  const listingUrl = engine ? archive(directory) : undefined;
 
   useEffect(() => {
-    if (!containerId || !directory) return;
+    if (!listingUrl) return;
     const controller = new AbortController();
     setListing(undefined);
     setError(undefined);
     setBytes(0);
     (async () => {
-      const response = await send(
-        'GET',
-        withQuery(enginePath(engine, 'containers', containerId, 'archive'), { path: directory }),
-        { signal: controller.signal },
-      );
+      const response = await send('GET', listingUrl, { signal: controller.signal });
       const entries: TarHeader[] = [];
       let truncated = false;
       if (response.body)
@@ -93,7 +95,7 @@ export function VolumeFiles({ users }: { users: readonly VolumeUser[] }) {
       if (!controller.signal.aborted) setError(failure);
     });
     return () => controller.abort();
-  }, [engine, containerId, directory]);
+  }, [listingUrl]);
 
   if (!session.can('containers.files.read'))
     return (
@@ -101,19 +103,16 @@ export function VolumeFiles({ users }: { users: readonly VolumeUser[] }) {
         Browsing files needs the containers.files.read permission (they are read through a container).
       </Empty>
     );
-  if (!user)
-    return (
-      <Empty>
-        No container mounts this volume, so its files cannot be browsed: the console reads volume files only
-        through a container that mounts the volume. Create one (it may stay stopped) with this volume mounted,
-        then come back.
-      </Empty>
-    );
 
   return (
     <div className="volume-files">
       <div className="toolbar">
-        {users.length > 1 ? (
+        {!user ? (
+          <span className="muted">
+            No container mounts this volume: the console reads it through a container of its own, never
+            started, with the volume mounted read-only, removed after each read.
+          </span>
+        ) : users.length > 1 ? (
           <SelectField
             label="Read through container"
             value={String(userIndex)}
