@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { api, enginePath } from '../../api/client.ts';
 import { useApi } from '../../api/hooks.ts';
 import { useSession } from '../../api/session.tsx';
-import { Button, Empty, ErrorBox, SelectField, shortId } from '../../ui/controls.tsx';
+import { Button, Empty, ErrorBox, shortId, TextField } from '../../ui/controls.tsx';
 import { Modal } from '../../ui/feedback.tsx';
 import { containerName } from './containers-index.ts';
 import { dateOf, Facts, LabelList, RawJson } from './details.tsx';
@@ -27,6 +27,7 @@ export function NetworkInspector({
   const [chosen, setChosen] = useState('');
   const canManage = session.can('networks.manage');
   const connected = Object.entries(network?.Containers ?? {});
+  // Suggestions only: `containers` holds the engine's first 500, and the engine takes any name or id.
   const candidates = containers.filter((container) => !network?.Containers?.[container.Id ?? '']);
   const title = network?.Name ?? shortId(id);
 
@@ -46,8 +47,8 @@ export function NetworkInspector({
   const connect = () =>
     action.run({
       id: 'connect',
-      work: () => api('POST', `${path}/connect`, { body: { Container: chosen } }),
-      done: `Connected to ${title}`,
+      work: () => api('POST', `${path}/connect`, { body: { Container: chosen.trim() } }),
+      done: `${chosen.trim()} connected to ${title}`,
       what: 'Connecting',
       after: () => {
         setChosen('');
@@ -113,19 +114,24 @@ export function NetworkInspector({
           )}
           {canManage && session.can('containers.read') ? (
             <div className="inline-form">
-              <SelectField
+              <TextField
                 label="Connect a container"
+                list="network-connect-candidates"
+                placeholder="container name or id"
                 value={chosen}
-                options={[
-                  { value: '', label: candidates.length ? 'choose a container…' : 'no other container' },
-                  ...candidates.map((container) => ({
-                    value: container.Id ?? '',
-                    label: containerName(container),
-                  })),
-                ]}
                 onChange={(event) => setChosen(event.target.value)}
               />
-              <Button tone="primary" disabled={!chosen} busy={action.isBusy('connect')} onClick={connect}>
+              <datalist id="network-connect-candidates">
+                {candidates.map((container) => (
+                  <option key={container.Id} value={containerName(container)} />
+                ))}
+              </datalist>
+              <Button
+                tone="primary"
+                disabled={!chosen.trim()}
+                busy={action.isBusy('connect')}
+                onClick={connect}
+              >
                 Connect
               </Button>
             </div>

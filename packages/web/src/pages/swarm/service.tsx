@@ -24,11 +24,11 @@ export default function ServicePage({ params }: PageProps) {
   const session = useSession();
   const engine = session.engine ?? '';
   const id = params.id ?? '';
-  const { data: service, error } = useApi<Service>(
-    engine ? enginePath(engine, 'services', id) : undefined,
-    undefined,
-    5000,
-  );
+  const {
+    data: service,
+    error,
+    reload,
+  } = useApi<Service>(engine ? enginePath(engine, 'services', id) : undefined, undefined, 5000);
   // This service's tasks (the server filters by its full id), newest first.
   const serviceTasks = useApi<Page<Task>>(
     engine && service?.ID ? enginePath(engine, 'tasks') : undefined,
@@ -129,7 +129,15 @@ export default function ServicePage({ params }: PageProps) {
         <Empty>Reading logs needs the logs.read permission.</Empty>
       )}
       {editing && service ? (
-        <ServiceForm service={service} onClose={() => setEditing(false)} onSaved={() => setEditing(false)} />
+        <ServiceForm
+          service={service}
+          onClose={() => setEditing(false)}
+          onSaved={() => {
+            setEditing(false);
+            // At once, not at the next refresh: another update needs the new spec version.
+            reload();
+          }}
+        />
       ) : null}
     </>
   );
