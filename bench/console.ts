@@ -62,12 +62,14 @@ const SIZES: Record<'full' | 'quick', Sizes> = {
   quick: { steps: [200, 500], pageRequests: 20, changes: 5, followers: 3, followSeconds: 5, starts: 30 },
 };
 
-/** A started console: its URL, pid and an API token with the admin role. */
-interface Console {
+/** A started console: its URL, pid, an API token with the admin role and the admin's password. */
+export interface Console {
   readonly url: string;
   readonly child: ChildProcess;
   readonly token: string;
   readonly engineId: string;
+  /** The password of the admin `bench` (for signing in through the UI). */
+  readonly password: string;
 }
 
 export async function runConsoleBench(options: ConsoleBenchOptions): Promise<number> {
@@ -173,21 +175,21 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<num
   }
 }
 
-const row = (name: string, measured: string, met: boolean | undefined, target: string) =>
+export const row = (name: string, measured: string, met: boolean | undefined, target: string) =>
   `| ${name} | ${measured} | ${target}${met === undefined ? '' : met ? ' (met)' : ' (MISSED)'} |`;
 
 const progress = (text: string) => process.stderr.write(`bench console: ${text}\n`);
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** VmRSS of a process, in MiB (Linux /proc). */
-function rssMiB(child: ChildProcess): number {
+export function rssMiB(child: Pick<ChildProcess, 'pid'>): number {
   const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
   const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
   return (kib * 1024) / MiB;
 }
 
 /** `gantry-server serve` on a free port; setup with a random admin password; an admin API token. */
-async function startServer(dataDir: string): Promise<Console> {
+export async function startServer(dataDir: string): Promise<Console> {
   const child = spawn(
     process.execPath,
     [SERVER_MAIN, 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'],
@@ -218,10 +220,10 @@ async function startServer(dataDir: string): Promise<Console> {
   const engines = (await api(url, 'GET', '/api/engines', { token })) as { items: { id: string }[] };
   const engineId = engines.items[0]?.id;
   if (!engineId) throw new Error('bench: the console has no engine');
-  return { url, child, token, engineId };
+  return { url, child, token, engineId, password };
 }
 
-async function api(
+export async function api(
   url: string,
   method: string,
   path: string,
@@ -242,16 +244,18 @@ async function api(
 }
 
 /** Creates (does not start) `count` containers, 8 requests in flight. */
-async function createContainers(
+export async function createContainers(
   docker: DockerClient,
   labels: Record<string, string>,
   count: number,
   created: string[],
+  /** Aborted: no further container is created (the ones in flight still land in `created`). */
+  signal?: AbortSignal,
 ): Promise<void> {
   let left = count;
   await Promise.all(
     Array.from({ length: 8 }, async () => {
-      while (left > 0) {
+      while (left > 0 && !signal?.aborted) {
         left--;
         const project = `bench-project-${created.length % 50}`;
         const container = await docker.containers.create({
@@ -265,7 +269,7 @@ async function createContainers(
   );
 }
 
-async function removeContainers(docker: DockerClient, ids: string[]): Promise<void> {
+export async function removeContainers(docker: DockerClient, ids: string[]): Promise<void> {
   await Promise.all(
     Array.from({ length: 8 }, async () => {
       for (let id = ids.pop(); id !== undefined; id = ids.pop())

@@ -10,6 +10,7 @@
  *   npm run bench -- cli               the `gantry` CLI's start-up vs the docker CLI (bench/cli.ts)
  *   npm run bench -- console           the console server with 2k / 10k containers (bench/console.ts)
  *   npm run bench -- gateway           the Engine API gateway vs the engine directly (bench/gateway.ts)
+ *   npm run bench -- web               the browser UI in Chromium: first row, scroll, log-tab memory (bench/web.ts)
  */
 import { cpus, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
@@ -81,9 +82,12 @@ if (args.help) {
  * server at 2k / 10k containers); none: the SDK cases.
  */
 const group = positionals[0];
-if (group !== undefined && (!['cli', 'console', 'gateway'].includes(group) || positionals.length > 1)) {
+if (
+  group !== undefined &&
+  (!['cli', 'console', 'gateway', 'web'].includes(group) || positionals.length > 1)
+) {
   console.error(
-    `bench: unknown case group "${positionals.join(' ')}" — known: cli, console, gateway (or none: the SDK cases)`,
+    `bench: unknown case group "${positionals.join(' ')}" — known: cli, console, gateway, web (or none: the SDK cases)`,
   );
   process.exit(2);
 }
@@ -293,10 +297,19 @@ async function runGatewayGroup(): Promise<number> {
   });
 }
 
+async function runWebGroup(): Promise<number> {
+  const { runWebBench } = await import('./web.ts');
+  return runWebBench({
+    quick: args.quick,
+    out: args.out ?? join(import.meta.dirname, 'results', 'web.json'),
+  });
+}
+
 const GROUPS: Record<string, () => Promise<number>> = {
   cli: runCliGroup,
   console: runConsoleGroup,
   gateway: runGatewayGroup,
+  web: runWebGroup,
 };
 
 (group === undefined ? main() : (GROUPS[group] as () => Promise<number>)()).then(
