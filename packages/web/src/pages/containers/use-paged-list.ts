@@ -1,6 +1,6 @@
 /**
  * Server-side paging for a VirtualTable: pages of `pageSize` rows are fetched when `onRange` says
- * they scrolled into view and kept in a Map by page number, so 10,000 rows cost only the pages the
+ * they scrolled into view (or are about to: PREFETCH_ROWS) and kept in a Map by page number, so 10,000 rows cost only the pages the
  * user looked at. A new query (filter, sort, state…) starts over from page 1; `refresh()` refetches
  * the pages in view (keeping their old rows on screen meanwhile) and forgets the others, so a live
  * change never leaves stale rows behind.
@@ -11,6 +11,8 @@ import { api, type Query, withQuery } from '../../api/client.ts';
 
 /** The console's largest page: fewest requests while scrolling. */
 export const PAGE_SIZE = 500;
+/** Rows beyond the visible ones (each way) whose page is fetched ahead of the scroll. */
+const PREFETCH_ROWS = 150;
 
 export interface PagedList<T> {
   /** Rows matching the query (undefined until page 1 answered). */
@@ -94,10 +96,13 @@ export function usePagedList<T>(path: string | undefined, query: Query): PagedLi
   const onRange = useCallback(
     (start: number, end: number) => {
       range.current = { start, end };
-      for (const page of pagesOf(start, end))
+      // The page the scroll is heading into is asked for before its rows show (bench: 11 % of
+      // frames drew placeholders when pages were fetched only once in view).
+      const last = total === undefined ? end : Math.min(total, end + PREFETCH_ROWS);
+      for (const page of pagesOf(Math.max(0, start - PREFETCH_ROWS), Math.max(last, end)))
         if (!pages.current.has(page) && !inFlight.current.has(page)) load(page);
     },
-    [load],
+    [load, total],
   );
 
   const refresh = useCallback(() => {
