@@ -9,8 +9,10 @@ import { enginePath } from '../../api/client.ts';
 import { useChannel } from '../../api/hooks.ts';
 import { useSession } from '../../api/session.tsx';
 import { Link, navigate, setSearch, useLocation } from '../../router.tsx';
-import { Empty, ErrorBox, PageHeader } from '../../ui/controls.tsx';
+import { Button, Empty, ErrorBox, PageHeader } from '../../ui/controls.tsx';
 import { VirtualTable } from '../../ui/virtual-table.tsx';
+import { pruneRequest } from '../objects/prune-options.tsx';
+import { useAction } from '../objects/use-action.ts';
 import { BulkActions } from './bulk-actions.tsx';
 import { CONTAINER_COLUMNS, containerName } from './columns.tsx';
 import { ListControls, ProjectGroups } from './list-controls.tsx';
@@ -55,6 +57,7 @@ export default function ContainersPage() {
   useEffect(() => setSelected(new Map()), [engine, filter, state, project]);
 
   const { refresh } = list;
+  const action = useAction();
   const reloadTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   useEffect(() => () => clearTimeout(reloadTimer.current), []);
   const live = useChannel(
@@ -108,11 +111,31 @@ export default function ContainersPage() {
           </>
         }
         actions={
-          session.can('containers.create') ? (
-            <Link href="/containers/new" className="button button-primary">
-              Create container
-            </Link>
-          ) : null
+          <>
+            {session.can('containers.remove') ? (
+              <Button
+                busy={action.isBusy('prune')}
+                onClick={() =>
+                  action.run(
+                    pruneRequest({
+                      engine,
+                      kind: 'containers',
+                      title: 'Remove stopped containers?',
+                      intro: 'Containers that are not running are removed with their writable layer.',
+                      after: refresh,
+                    }),
+                  )
+                }
+              >
+                Prune stopped
+              </Button>
+            ) : null}
+            {session.can('containers.create') ? (
+              <Link href="/containers/new" className="button button-primary">
+                Create container
+              </Link>
+            ) : null}
+          </>
         }
       />
       <ListControls filter={filter} state={state} grouped={grouped} />

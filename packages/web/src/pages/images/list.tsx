@@ -28,6 +28,8 @@ import {
   TextField,
 } from '../../ui/controls.tsx';
 import { type Column, VirtualTable } from '../../ui/virtual-table.tsx';
+import { pruneRequest } from '../objects/prune-options.tsx';
+import { useAction } from '../objects/use-action.ts';
 import type { PageProps } from '../registry.ts';
 import { BuildDialog } from './build-dialog.tsx';
 import { useImageActions } from './image-actions.tsx';
@@ -102,6 +104,7 @@ export default function ImagesPage(_: PageProps) {
     { onMessage },
   );
 
+  const prune = useAction();
   const can = {
     pull: session.can('images.pull'),
     build: session.can('images.build'),
@@ -198,6 +201,31 @@ export default function ImagesPage(_: PageProps) {
               </Button>
             ) : null}
             {can.build ? <Button onClick={() => setDialog('build')}>Build</Button> : null}
+            {can.manage ? (
+              <Button
+                busy={prune.isBusy('prune')}
+                onClick={() =>
+                  prune.run(
+                    pruneRequest({
+                      engine,
+                      kind: 'images',
+                      title: 'Remove unused images?',
+                      intro: 'Images no container uses are removed: dangling ones, or every unused one.',
+                      switches: [
+                        {
+                          label: 'Every unused image, not only dangling ones',
+                          filter: 'dangling',
+                          value: 'false',
+                        },
+                      ],
+                      after: reload,
+                    }),
+                  )
+                }
+              >
+                Prune unused
+              </Button>
+            ) : null}
           </>
         }
       />

@@ -15,6 +15,7 @@ import { dateOf } from './details.tsx';
 import { NetworkCreate } from './network-create.tsx';
 import { NetworkInspector } from './network-inspector.tsx';
 import { ObjectTable, RowActions, useObjectList } from './object-table.tsx';
+import { pruneRequest } from './prune-options.tsx';
 import { useAction } from './use-action.ts';
 
 /** The daemon's own networks: it refuses to remove them, so no button offers it. */
@@ -46,24 +47,15 @@ export default function NetworksPage() {
       after: networks.reload,
     });
   const prune = () =>
-    action.run({
-      id: 'prune',
-      confirm: {
+    action.run(
+      pruneRequest({
+        engine,
+        kind: 'networks',
         title: 'Remove every unused network?',
-        body: 'Networks no container is connected to are removed (the predefined ones stay).',
-        action: 'Prune',
-      },
-      work: async () => {
-        const answer = await api<{ NetworksDeleted?: string[] | null }>(
-          'POST',
-          enginePath(engine, 'networks', 'prune'),
-        );
-        return answer.NetworksDeleted?.length ?? 0;
-      },
-      done: 'Unused networks removed',
-      what: 'Pruning networks',
-      after: networks.reload,
-    });
+        intro: 'Networks no container is connected to are removed (the predefined ones stay).',
+        after: networks.reload,
+      }),
+    );
 
   const columns: Column<Network>[] = [
     { id: 'name', header: 'Name', sortKey: 'name', width: 'minmax(8rem, 2fr)', render: (n) => n.Name },

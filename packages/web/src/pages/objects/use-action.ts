@@ -7,12 +7,12 @@ import type { ReactNode } from 'react';
 import { useState } from 'react';
 import { useFeedback } from '../../ui/feedback.tsx';
 
-export interface ActionRequest {
+export interface ActionRequest<Result = unknown> {
   /** Which action runs (its button shows busy): "remove:web". */
   readonly id: string;
-  readonly work: () => Promise<unknown>;
-  /** Toast on success. */
-  readonly done: string;
+  readonly work: () => Promise<Result>;
+  /** Toast on success, or made from what the work answered ("2 volumes removed"). */
+  readonly done: string | ((result: Result) => string);
   /** What failed, before the server's message ("Removing web"). */
   readonly what: string;
   readonly confirm?: { title: string; body?: ReactNode; action: string; danger?: boolean };
@@ -23,12 +23,12 @@ export interface ActionRequest {
 export function useAction() {
   const feedback = useFeedback();
   const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
-  const run = async (request: ActionRequest): Promise<boolean> => {
+  const run = async <Result>(request: ActionRequest<Result>): Promise<boolean> => {
     if (request.confirm && !(await feedback.confirm(request.confirm))) return false;
     setBusy((ids) => new Set(ids).add(request.id));
     try {
-      await request.work();
-      feedback.notify(request.done);
+      const result = await request.work();
+      feedback.notify(typeof request.done === 'string' ? request.done : request.done(result));
       request.after?.();
       return true;
     } catch (error) {

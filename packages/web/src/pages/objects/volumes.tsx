@@ -1,7 +1,6 @@
 /** Volumes: the engine's volumes (name, driver, scope, created, users), create, remove (force), prune. */
 import type { Volume } from '@gantry/engine';
 import { useState } from 'react';
-import { api, enginePath } from '../../api/client.ts';
 import { useSession } from '../../api/session.tsx';
 import { navigate } from '../../router.tsx';
 import { Button, PageHeader } from '../../ui/controls.tsx';
@@ -9,6 +8,7 @@ import type { Column } from '../../ui/virtual-table.tsx';
 import { mountsOf, useContainers } from './containers-index.ts';
 import { dateOf } from './details.tsx';
 import { ObjectTable, RowActions, useObjectList } from './object-table.tsx';
+import { apiVersionOf, pruneRequest } from './prune-options.tsx';
 import { useAction } from './use-action.ts';
 import { VolumeCreate } from './volume-create.tsx';
 import { useRemoveVolume } from './volume-remove.tsx';
@@ -23,33 +23,22 @@ export default function VolumesPage() {
   const [creating, setCreating] = useState(false);
   const canManage = session.can('volumes.manage');
 
-  const prune = () => {
-    // The confirm dialog is rendered once: a plain variable carries the checkbox's last value.
-    let everyUnused = false;
-    return action.run({
-      id: 'prune',
-      confirm: {
+  // Before API 1.42 a prune takes named volumes as well and the engine refuses the `all` filter.
+  const [major = 0, minor = 0] = (apiVersionOf(session.engines, engine) ?? '1.42').split('.').map(Number);
+  const namedApart = major > 1 || (major === 1 && minor >= 42);
+  const prune = () =>
+    action.run(
+      pruneRequest({
+        engine,
+        kind: 'volumes',
         title: 'Remove unused volumes?',
-        body: (
-          <div className="form">
-            <p>Volumes no container uses are removed with their data. This cannot be undone.</p>
-            <label>
-              <input type="checkbox" onChange={(event) => (everyUnused = event.target.checked)} /> Named
-              volumes too (otherwise only anonymous ones)
-            </label>
-          </div>
-        ),
-        action: 'Prune',
-      },
-      work: () =>
-        api('POST', enginePath(engine, 'volumes', 'prune'), {
-          query: everyUnused ? { filters: JSON.stringify({ all: ['true'] }) } : undefined,
-        }),
-      done: 'Unused volumes removed',
-      what: 'Pruning volumes',
-      after: volumes.reload,
-    });
-  };
+        intro: `Volumes no container uses are removed with their data${namedApart ? '' : ', named ones too'}. This cannot be undone.`,
+        switches: namedApart
+          ? [{ label: 'Named volumes too (otherwise only anonymous ones)', filter: 'all', value: 'true' }]
+          : [],
+        after: volumes.reload,
+      }),
+    );
 
   const columns: Column<Volume>[] = [
     {
