@@ -65,6 +65,14 @@ async function serve(argv: readonly string[]): Promise<number> {
   if (!config) return 2;
   const { startConsole } = await import('./app.ts');
   const running = await startConsole(config);
+  // A promise some background task left without a handler would end the process (Node's default)
+  // and every user's session with it: it is logged, with its stack, and the console serves on.
+  process.on('unhandledRejection', (reason) => {
+    running.services.log.error('unhandled promise rejection', {
+      error: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason),
+    });
+    running.services.metrics.increment('unhandled_rejections_total');
+  });
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));

@@ -13,6 +13,7 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** HELP texts of the metrics the console records; others get their name in words. */
 const KNOWN_HELP: Record<string, string> = {
   http_requests_total: 'HTTP requests answered, by method, route and status.',
+  unhandled_rejections_total: 'Promises rejected without a handler (each logged; the console serves on).',
   http_request_duration_seconds: 'Time to answer an HTTP request, by method and route.',
 };
 

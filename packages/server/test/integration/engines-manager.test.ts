@@ -288,7 +288,8 @@ test('a broken events stream: down, reconnect, full resync, nothing lost', {
   // seconds for the changes below leaves the next attempt up to ~10 s after the proxy reopens.
   const manager = await startManager(await sqlite(), { maxReconnectDelayMs: 1_000 });
   const engine = await manager.add({ name: 'proxied', url: proxy.url() });
-  await until('proxied live', () => engine.inventory.status().state === 'live', 15_000);
+  // The first full sync lists every kind through the proxy: seconds on a loaded machine.
+  await until('proxied live', () => engine.inventory.status().state === 'live', 45_000);
   const run = runLabel();
   const runId = run['io.gantry.test.run'] as string;
   const doomed = await createContainer(run);

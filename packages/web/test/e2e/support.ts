@@ -89,13 +89,24 @@ export async function startConsole(
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     output += chunk;
   });
+  // The console's log, kept short: printed whole with GANTRY_TEST_LOG, its tail when it dies mid-test.
+  let stderrTail = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     if (process.env.GANTRY_TEST_LOG) process.stderr.write(chunk);
+    stderrTail = (stderrTail + chunk).slice(-16_384);
+  });
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    process.stderr.write(
+      `[e2e] the console under test exited unexpectedly (code ${code}, signal ${signal}); the end of its log:\n${stderrTail}\n`,
+    );
   });
   const url = await banner(child, () => output);
   const setupToken = /\b(gst_[A-Za-z0-9_-]+)/.exec(output)?.[1];
   let adminAccount: Promise<Account> | undefined;
   const stop = async () => {
+    stopping = true;
     if (child.exitCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
