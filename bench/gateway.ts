@@ -8,6 +8,12 @@
  * - log throughput of a 64 MiB non-TTY log (MB/s);
  * - exec round trip (create, start, drain, exit code) per second.
  * Targets (issue 6): >= 0.9x direct for requests, >= 0.95x for stream throughput.
+ *
+ * Two more peers, measured in the same rounds, show what part of the gap any proxy has here: the
+ * same client through a byte relay process (bench/relay.ts: a second hop, nothing parsed) over
+ * plain TCP, and over TLS with the gateway's certificate (the hop and the encryption the gateway
+ * cannot skip). `x TLS relay` is the gateway against the latter: what its HTTP handling,
+ * authentication, policy and audit cost on top.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -54,11 +60,11 @@ const SIZES = {
   },
 } as const;
 
-interface Measured {
-  /** Operations (or bytes, for streams) per second, one value per round. */
-  readonly direct: number[];
-  readonly gateway: number[];
-}
+/** The ways the client reaches the engine, measured in this order in even rounds (reversed in odd). */
+type Peer = 'direct' | 'relay' | 'tlsRelay' | 'gateway';
+
+/** Operations (or MB, for streams) per second, one value per round, per peer. */
+type Measured = Record<Peer, number[]>;
 
 interface Case {
   readonly id: string;
@@ -79,20 +85,39 @@ export async function runGatewayBench(options: GatewayBenchOptions): Promise<num
   const release = holdHarnessSlot();
   const dataDir = mkdtempSync(join(tmpdir(), 'gantry-bench-gateway-'));
   const created: string[] = [];
+  const relays: ChildProcess[] = [];
   let server: Server | undefined;
   try {
     await direct.images.inspect(TEST_IMAGE).catch(() => {
       throw new Error(`bench: the test image ${TEST_IMAGE} is missing — run npm test once (it builds it)`);
     });
     server = await startServer(dataDir);
+    const ca = readFileSync(server.caFile);
     const gateway = connect({
       host: server.gatewayUrl,
-      tls: { ca: readFileSync(server.caFile), verify: true },
+      tls: { ca, verify: true },
       headers: { Authorization: `Bearer ${server.token}` },
       env: {},
       credentials: false,
     });
     progress(`gateway ${server.gatewayUrl}; engine ${direct.endpoint.url}`);
+    const clients: Partial<Record<Peer, DockerClient>> = { direct, gateway };
+    const endpoint = direct.endpoint;
+    if (endpoint.kind === 'unix' || (endpoint.kind === 'tcp' && !endpoint.tls)) {
+      const plain = await startRelay(endpoint.url);
+      const secure = await startRelay(endpoint.url, join(dataDir, 'gateway'));
+      relays.push(plain.child, secure.child);
+      clients.relay = connect({ host: `tcp://127.0.0.1:${plain.port}`, env: {}, credentials: false });
+      clients.tlsRelay = connect({
+        host: `tcp://127.0.0.1:${secure.port}`,
+        tls: { ca, verify: true },
+        env: {},
+        credentials: false,
+      });
+    } else {
+      progress(`no relay peers: they splice bytes to a unix or plain tcp engine, not ${endpoint.url}`);
+    }
+    const peers = (['direct', 'relay', 'tlsRelay', 'gateway'] as const).filter((peer) => clients[peer]);
 
     for (let i = 0; i < sizes.containers; i++) {
       const { Id } = await direct.containers.create({ Image: TEST_IMAGE, Cmd: ['true'], Labels: labels });
@@ -180,51 +205,59 @@ export async function runGatewayBench(options: GatewayBenchOptions): Promise<num
 
     const results = [];
     for (const item of cases) {
-      const measured: Measured = { direct: [], gateway: [] };
-      // Warm both paths (connections, TLS sessions, the console's token cache) before measuring.
-      await item.run(direct);
-      await item.run(gateway);
+      const measured: Measured = { direct: [], relay: [], tlsRelay: [], gateway: [] };
+      // Warm every path (connections, TLS sessions, the console's token cache) before measuring.
+      for (const peer of peers) await item.run(clients[peer] as DockerClient);
       for (let round = 0; round < sizes.rounds; round++) {
-        const order: ['direct' | 'gateway', DockerClient][] =
-          round % 2 === 0
-            ? [
-                ['direct', direct],
-                ['gateway', gateway],
-              ]
-            : [
-                ['gateway', gateway],
-                ['direct', direct],
-              ];
-        for (const [which, client] of order) measured[which].push(await item.run(client));
+        const order = round % 2 === 0 ? peers : [...peers].reverse();
+        for (const peer of order) measured[peer].push(await item.run(clients[peer] as DockerClient));
       }
-      const ratio = median(measured.gateway) / median(measured.direct);
+      const figure = (peer: Peer) => (measured[peer].length > 0 ? median(measured[peer]) : undefined);
+      const ratioTo = (peer: Peer) => {
+        const base = figure(peer);
+        return base ? median(measured.gateway) / base : undefined;
+      };
+      const ratio = ratioTo('direct') as number;
       const target = GATEWAY_TARGETS[item.kind];
-      results.push({
+      const result = {
         id: item.id,
         title: item.title,
         unit: item.unit,
-        direct: median(measured.direct),
-        gateway: median(measured.gateway),
+        direct: figure('direct') as number,
+        relay: figure('relay'),
+        tlsRelay: figure('tlsRelay'),
+        gateway: figure('gateway') as number,
         ratio,
+        ratioToTlsRelay: ratioTo('tlsRelay'),
+        relayRatio:
+          figure('relay') === undefined
+            ? undefined
+            : (figure('relay') as number) / (figure('direct') as number),
         target,
         met: ratio >= target,
         rounds: measured,
-      });
+      };
+      results.push(result);
       progress(
-        `${item.title}: direct ${median(measured.direct).toFixed(1)} ${item.unit}, gateway ${median(measured.gateway).toFixed(1)} ${item.unit} = ${ratio.toFixed(2)}x (target >= ${target}x)`,
+        `${item.title}: ${peers.map((peer) => `${peer} ${(figure(peer) as number).toFixed(1)}`).join(', ')} ${item.unit}; gateway ${ratio.toFixed(2)}x direct (target >= ${target}x)`,
       );
     }
-    await gateway.close();
+    for (const peer of peers) if (peer !== 'direct') await clients[peer]?.close();
 
+    const cell = (value: number | undefined, suffix: string, width: number) =>
+      (value === undefined ? '—' : `${value.toFixed(value < 10 ? 2 : 1)}${suffix}`).padStart(width);
     console.log('\nEngine API gateway vs direct (medians of the rounds):\n');
     console.log(
-      `  ${'case'.padEnd(52)} ${'direct'.padStart(12)} ${'gateway'.padStart(12)} ${'ratio'.padStart(7)}  target`,
+      `  ${'case'.padEnd(50)} ${'direct'.padStart(14)} ${'relay'.padStart(14)} ${'TLS relay'.padStart(14)} ${'gateway'.padStart(14)} ${'x direct'.padStart(9)} ${'x TLS relay'.padStart(12)}  target`,
     );
     for (const r of results) {
       console.log(
-        `  ${r.title.padEnd(52)} ${`${r.direct.toFixed(1)} ${r.unit}`.padStart(12)} ${`${r.gateway.toFixed(1)} ${r.unit}`.padStart(12)} ${`${r.ratio.toFixed(2)}x`.padStart(7)}  >= ${r.target}x ${r.met ? 'met' : 'MISSED'}`,
+        `  ${r.title.padEnd(50)} ${cell(r.direct, ` ${r.unit}`, 14)} ${cell(r.relay, ` ${r.unit}`, 14)} ${cell(r.tlsRelay, ` ${r.unit}`, 14)} ${cell(r.gateway, ` ${r.unit}`, 14)} ${cell(r.ratio, 'x', 9)} ${cell(r.ratioToTlsRelay, 'x', 12)}  >= ${r.target}x ${r.met ? 'met' : 'MISSED'}`,
       );
     }
+    console.log(
+      "\n  relay: the client through a process that splices bytes to the engine (no TLS, nothing parsed);\n  TLS relay: the same with TLS and the gateway's certificate. x TLS relay = gateway / TLS relay.",
+    );
     writeJson(options.out, { bench: 'gateway', quick: options.quick, engine: direct.endpoint.url, results });
     console.log(`\nJSON: ${options.out}`);
     return results.every((r) => r.met) ? 0 : 1;
@@ -232,6 +265,7 @@ export async function runGatewayBench(options: GatewayBenchOptions): Promise<num
     for (const id of created) await direct.containers.remove(id, { force: true }).catch(() => undefined);
     await direct.close();
     server?.child.kill('SIGTERM');
+    for (const relay of relays) relay.kill('SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });
     release();
   }
@@ -250,6 +284,20 @@ async function perSecond(count: number, call: () => Promise<void>, workers = 1):
     }),
   );
   return count / ((performance.now() - start) / 1000);
+}
+
+/** bench/relay.ts as its own process in front of `engine` (TLS with `certDir`'s cert.pem / key.pem). */
+async function startRelay(engine: string, certDir?: string): Promise<{ child: ChildProcess; port: number }> {
+  const tls = certDir ? [join(certDir, 'cert.pem'), join(certDir, 'key.pem')] : [];
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'relay.ts'), engine, ...tls], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  for await (const line of lines) {
+    const port = Number(line);
+    if (port > 0) return { child, port };
+  }
+  throw new Error(`bench: the relay (${engine}) exited before listening`);
 }
 
 interface Server {

@@ -6,7 +6,9 @@
  * dedicated socket to the resolved endpoint that is piped both ways once the daemon answered `101`
  * or the raw `200`, each direction ending on its own (half-close). Redirects are never followed.
  */
+import type { ServerResponse } from 'node:http';
 import { connect as netConnect, type Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import type { DockerClient, Endpoint, HttpResponse } from '@gantry/engine';
 
@@ -241,6 +243,56 @@ function dechunk(body: Buffer): Buffer {
     at = lineEnd + 2 + size + 2;
   }
   return Buffer.concat(parts);
+}
+
+/**
+ * How long a streamed answer's bytes may wait to be sent with the ones after them (ms). The daemon
+ * writes each log line, event or progress message on its own; sent one by one to a TLS client
+ * that is a record and a syscall per line, and a 64 MiB log through the gateway cost more CPU
+ * than the daemon decoding it. Batched for 1 ms, the same log leaves in ~10 KiB records.
+ */
+const STREAM_BATCH_MS = 1;
+/** A batch this large leaves at once (bytes). */
+const STREAM_BATCH_BYTES = 64 * 1024;
+
+/**
+ * Sends a streamed answer (logs, events, stats, progress, tar) to the client in batches: what the
+ * engine sent within {@link STREAM_BATCH_MS} leaves as one write. Backpressure both ways: while the
+ * client is slow nothing is read, so the engine connection pauses once the body buffer is full.
+ */
+export function relayStream(body: Readable, res: ServerResponse): void {
+  let timer: NodeJS.Timeout | undefined;
+  let draining = false;
+  const send = () => {
+    timer = undefined;
+    const batch = body.read() as Buffer | null;
+    if (batch !== null && !res.write(batch)) {
+      draining = true;
+      res.once('drain', () => {
+        draining = false;
+        // Also when nothing is buffered: the read that finds the body ended lets it emit 'end'.
+        send();
+      });
+    }
+  };
+  body.on('readable', () => {
+    if (draining) return;
+    if (body.readableLength >= STREAM_BATCH_BYTES) {
+      clearTimeout(timer);
+      send();
+    } else {
+      timer ??= setTimeout(send, STREAM_BATCH_MS);
+    }
+  });
+  body.once('end', () => {
+    clearTimeout(timer);
+    res.end();
+  });
+  body.once('error', () => {
+    clearTimeout(timer);
+    res.destroy();
+  });
+  res.once('close', () => clearTimeout(timer));
 }
 
 /**

@@ -14,6 +14,7 @@ import { LOCAL_ENGINE } from '../engines/manager.ts';
 import { authenticateGatewayRequest, GatewayAuthError } from './auth.ts';
 import {
   type EngineUpstream,
+  relayStream,
   responseHeaders,
   splice,
   UnsupportedEngineError,
@@ -225,6 +226,7 @@ async function decideAndForward(
   channel.res.writeHead(status, responseHeaders(response.headers));
   // A stream's head goes out at once (`logs -f` waits on it); a short answer leaves with its body.
   if (operation.stream) channel.res.flushHeaders();
+  if (operation.stream) return relayStream(response.body, channel.res);
   response.body.pipe(channel.res);
   response.body.once('error', () => channel.res.destroy());
 }
