@@ -17,9 +17,10 @@ const [engine = '', certFile, keyFile] = process.argv.slice(2);
 const target = new URL(engine);
 const dial = (): Socket =>
   target.protocol === 'unix:'
-    ? netConnect({ path: target.pathname })
-    : netConnect({ host: target.hostname, port: Number(target.port) });
+    ? netConnect({ path: target.pathname, allowHalfOpen: true })
+    : netConnect({ host: target.hostname, port: Number(target.port), allowHalfOpen: true });
 
+/** Both ways; each direction ends on its own (exec and attach half-close), an error closes both. */
 function splice(client: Socket): void {
   const upstream = dial();
   client.setNoDelay(true);
@@ -45,10 +46,15 @@ if (!['unix:', 'tcp:'].includes(target.protocol) || (certFile && !keyFile)) {
 const server: Server =
   certFile && keyFile
     ? createTlsServer(
-        { cert: readFileSync(certFile), key: readFileSync(keyFile), ALPNProtocols: ['http/1.1'] },
+        {
+          cert: readFileSync(certFile),
+          key: readFileSync(keyFile),
+          ALPNProtocols: ['http/1.1'],
+          allowHalfOpen: true,
+        },
         splice,
       )
-    : createTcpServer(splice);
+    : createTcpServer({ allowHalfOpen: true }, splice);
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();
   process.stdout.write(`${typeof address === 'object' && address ? address.port : 0}\n`);
