@@ -105,6 +105,12 @@ export interface PassthroughRequest {
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: Uint8Array | string | undefined;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Body bytes buffered before the connection is paused (default 65,536). A relay that reads the
+   * body in batches passes 1: between its reads the daemon's bytes wait in the kernel and arrive
+   * in one read, not one per daemon write (a 64 MiB log through the gateway: a third of the CPU).
+   */
+  readonly bodyBufferBytes?: number;
 }
 
 /**

@@ -50,6 +50,8 @@ export interface HttpRequest {
    * only `Host` is added to `headers` (not the client-wide ones): what is sent is what was given.
    */
   readonly passthrough?: boolean;
+  /** A streamed body's buffer before the connection pauses (bytes; default the stream default, 64 KiB). */
+  readonly bodyBufferBytes?: number;
 }
 
 /**
@@ -376,6 +378,7 @@ class Exchange implements ResponseSink {
 
   #streamBody(): Readable {
     return new Readable({
+      ...(this.#req.bodyBufferBytes ? { highWaterMark: this.#req.bodyBufferBytes } : {}),
       read: () => this.#socket.resume(),
       destroy: (err, callback) => {
         // The consumer stopped early: the rest of the response cannot be skipped cheaply.

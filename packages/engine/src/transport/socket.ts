@@ -1,4 +1,4 @@
-import { connect as netConnect, type Socket } from 'node:net';
+import { type NetConnectOpts, connect as netConnect, type Socket } from 'node:net';
 import { EngineConnectionError } from '../errors.ts';
 import type { Endpoint } from './endpoint.ts';
 import type { SshDialer, SshOptions } from './ssh.ts';
@@ -132,9 +132,31 @@ export async function probeTlsRejection(endpoint: Endpoint, timeoutMs: number): 
   });
 }
 
+/**
+ * Bytes a paused socket reads ahead before it stops reading from the kernel (Node's default: 64 KiB).
+ * A consumer that pauses — a response body whose reader is busy — then leaves the daemon's writes in
+ * the kernel, where they pile up into one large read when it resumes, instead of the socket taking
+ * every small write (a log line, an event) on its own. While flowing this changes nothing. TLS
+ * sockets keep Node's default: their one option would shrink the write buffer too.
+ */
+const READ_AHEAD_BYTES = 1;
+
 function createRawSocket(endpoint: DirectEndpoint): Socket {
-  if (endpoint.kind === 'unix') return netConnect({ path: endpoint.socketPath, allowHalfOpen: true });
-  if (!endpoint.tls) return netConnect({ host: endpoint.hostname, port: endpoint.port, allowHalfOpen: true });
+  if (endpoint.kind === 'unix') {
+    return netConnect({
+      path: endpoint.socketPath,
+      allowHalfOpen: true,
+      readableHighWaterMark: READ_AHEAD_BYTES,
+    } as NetConnectOpts);
+  }
+  if (!endpoint.tls) {
+    return netConnect({
+      host: endpoint.hostname,
+      port: endpoint.port,
+      allowHalfOpen: true,
+      readableHighWaterMark: READ_AHEAD_BYTES,
+    } as NetConnectOpts);
+  }
   const { ca, cert, key, verify } = endpoint.tls;
   // TLS runs over a half-open-capable TCP socket so stdin EOF can be signalled while output flows.
   // node:tls is loaded here, on the first TLS connection: importing it costs ~20 ms of start-up.

@@ -387,6 +387,43 @@ describe('passthrough (a proxy forwards requests as given)', () => {
   });
 });
 
+test('passthrough with bodyBufferBytes 1: a body not being read leaves the writes in the kernel', async () => {
+  // 1,000 writes of 100 bytes, each in its own tick (a daemon writing log lines): while the body is
+  // not read, the connection must stop reading instead of taking them one by one; read afterwards,
+  // they arrive in a few large pieces.
+  const pieces = 1000;
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+    let sent = 0;
+    const next = () => {
+      if (sent === pieces) return void res.end();
+      sent++;
+      res.write(Buffer.alloc(100, 'l'));
+      setImmediate(next);
+    };
+    next();
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const client = testClient({ host: `tcp://127.0.0.1:${(server.address() as AddressInfo).port}`, env: {} });
+  try {
+    const answer = await client.passthrough({ method: 'GET', path: '/v1.41/logs', bodyBufferBytes: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    let chunks = 0;
+    let bytes = 0;
+    for await (const chunk of answer.body) {
+      chunks++;
+      bytes += (chunk as Buffer).length;
+    }
+    assert.equal(bytes, pieces * 100);
+    assert.ok(chunks <= 20, `${chunks} pieces for ${pieces} writes made while the body waited`);
+  } finally {
+    await client.close();
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
 test('connect() checks maxConnections at once', () => {
   for (const maxConnections of [0, -1, 1.5]) {
     assert.throws(

@@ -68,11 +68,22 @@ export class EngineUpstream {
     this.#client = client;
   }
 
-  /** Sends `req`; resolves with the response head (body still streaming). Never follows redirects. */
-  request(req: UpstreamRequest, signal: AbortSignal): Promise<HttpResponse> {
+  /**
+   * Sends `req`; resolves with the response head (body still streaming). Never follows redirects.
+   * `batched`: the body goes to {@link relayStream}.
+   */
+  request(req: UpstreamRequest, signal: AbortSignal, batched = false): Promise<HttpResponse> {
     // The transport writes Host and Content-Length itself.
     const { Host: _host, ...headers } = req.headers;
-    return this.#client.passthrough({ method: req.method, path: req.path, headers, body: req.body, signal });
+    return this.#client.passthrough({
+      method: req.method,
+      path: req.path,
+      headers,
+      body: req.body,
+      signal,
+      // relayStream reads once per batch; in between, the engine's bytes wait in the kernel.
+      ...(batched ? { bodyBufferBytes: 1 } : {}),
+    });
   }
 
   /**

@@ -214,7 +214,7 @@ async function decideAndForward(
   channel.res.once('close', () => {
     if (!channel.res.writableFinished) abort.abort();
   });
-  const response = await upstream.request(upstreamRequest, abort.signal);
+  const response = await upstream.request(upstreamRequest, abort.signal, operation.stream === 'stream');
   const status = response.status;
   const outcome = { outcome: status < 400 ? ('success' as const) : ('failure' as const), status };
   // An allowed read changes nothing: its row goes into the next group commit (milliseconds) without
