@@ -248,15 +248,20 @@ export class EngineCore {
     const version = await this.apiVersion(input.signal);
     this.#checkVersion(spec, input, version);
     const { headers } = this.#prepareBody({ ...input, body: undefined });
-    return hijack(this.#dialer, this.#connectTimeout, {
-      method: spec.method,
-      path: `/v${version}${buildPath(spec, input)}`,
-      headers: { ...this.#headers, ...headers },
-      body: input.body === undefined ? undefined : JSON.stringify(input.body),
-      signal: input.signal,
-      operation: operationId,
-      protocol,
-    });
+    return hijack(
+      this.#dialer,
+      this.#connectTimeout,
+      {
+        method: spec.method,
+        path: `/v${version}${buildPath(spec, input)}`,
+        headers: { ...this.#headers, ...headers },
+        body: input.body === undefined ? undefined : JSON.stringify(input.body),
+        signal: input.signal,
+        operation: operationId,
+        protocol,
+      },
+      () => this.#transport.takeIdleConnection(),
+    );
   }
 
   /** Closes pooled connections, then the ssh master connection if there is one. Open streams end. */

@@ -36,24 +36,53 @@ class ClosedBeforeHead extends EngineStreamError {
 const MAX_HEAD = 64 * 1024;
 
 /**
- * Opens a dedicated connection, sends one request with `Upgrade: tcp` and returns the socket once
- * the daemon answered `101 UPGRADED` or the older bare `200` followed by the raw stream. Hijacked
- * connections never go back to the pool.
+ * Sends one request with `Upgrade: tcp` on a connection of its own and returns the socket once the
+ * daemon answered `101 UPGRADED` or the older bare `200` followed by the raw stream. The connection
+ * is an idle keep-alive one when `takeIdle` has one (no new TLS handshake or ssh channel per exec),
+ * else a new one; a reused connection that ends or fails before any answer — the daemon closed it
+ * while idle — is replaced by a new one once. Hijacked connections never go back to the pool.
  */
 export async function hijack(
   dialer: Dialer,
   connectTimeoutMs: number,
   req: HijackRequest,
+  takeIdle?: () => Socket | undefined,
 ): Promise<HijackedConnection> {
-  const endpoint = dialer.endpoint;
+  const idle = takeIdle?.();
+  if (idle) {
+    let answered = false;
+    try {
+      return await over(idle, dialer, connectTimeoutMs, req, true, () => {
+        answered = true;
+      });
+    } catch (err) {
+      if (answered || req.signal?.aborted || err instanceof EngineApiError) throw err;
+    }
+  }
   const socket = await dialer.open(connectTimeoutMs, req.signal).catch((err: unknown) => {
     throw req.signal?.aborted ? abortError(req.signal) : err;
   });
+  return over(socket, dialer, connectTimeoutMs, req, false);
+}
+
+/**
+ * The exchange on one connection; `onAnswer` is told when the first byte of an answer arrived. A
+ * `reused` connection's silent close is not explained (the caller retries on a new one).
+ */
+async function over(
+  socket: Socket,
+  dialer: Dialer,
+  connectTimeoutMs: number,
+  req: HijackRequest,
+  reused: boolean,
+  onAnswer?: () => void,
+): Promise<HijackedConnection> {
+  const endpoint = dialer.endpoint;
   const onAbort = () => socket.destroy(abortError(req.signal));
   req.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     socket.write(serializeRequest(endpoint, req));
-    const { status, headers, rest } = await readHead(socket);
+    const { status, headers, rest } = await readHead(socket, onAnswer);
     if (status >= 400) {
       const text = await readErrorBody(socket, rest, headers);
       throw new EngineApiError(status, text, {
@@ -70,7 +99,7 @@ export async function hijack(
     socket.destroy();
     if (req.signal?.aborted) throw abortError(req.signal);
     // Closed before any answer: the dialer may know why (a TLS alert, a failed ssh channel).
-    if (err instanceof ClosedBeforeHead)
+    if (err instanceof ClosedBeforeHead && !reused)
       throw (await dialer.explainSilentClose(socket, connectTimeoutMs)) ?? err;
     throw err;
   } finally {
@@ -99,10 +128,12 @@ function serializeRequest(endpoint: Endpoint, req: HijackRequest): string {
 
 function readHead(
   socket: Socket,
+  onAnswer?: () => void,
 ): Promise<{ status: number; headers: Record<string, string>; rest: Buffer }> {
   return new Promise((resolve, reject) => {
     let buffered: Buffer = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
+      if (buffered.length === 0) onAnswer?.();
       buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
       const end = buffered.indexOf('\r\n\r\n');
       if (end < 0) {

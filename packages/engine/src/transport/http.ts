@@ -125,6 +125,20 @@ export class HttpTransport {
     return this.#exchange(req, true) as Promise<BufferedResponse>;
   }
 
+  /**
+   * Hands an idle keep-alive connection over for good — to a hijack (attach, exec start), which then
+   * skips dialing (a TLS handshake, an ssh channel) — or `undefined` when none is idle. It leaves the
+   * pool and its limit. The daemon may have closed it meanwhile: a caller retries on a fresh connection
+   * when it ends before any answer.
+   */
+  takeIdleConnection(): Socket | undefined {
+    const socket = this.#pool.takeIdle() as PooledSocket | undefined;
+    if (!socket) return undefined;
+    this.#pool.forget(socket);
+    socket.gantryDetach?.();
+    return socket;
+  }
+
   /** Closes every connection; requests in flight fail and open streams end. The dialer stays open. */
   async close(): Promise<void> {
     this.#pool.close();
@@ -211,15 +225,31 @@ export class HttpTransport {
  * A pooled connection: its listeners are attached once and dispatch to the exchange in progress,
  * if any (a property on the socket rather than a map lookup: this runs on every read).
  */
-type PooledSocket = Socket & { gantryExchange?: Exchange | undefined; gantryListening?: true };
+type PooledSocket = Socket & {
+  gantryExchange?: Exchange | undefined;
+  /** Removes the listeners attachListeners added; set while they are attached. */
+  gantryDetach?: (() => void) | undefined;
+};
 
 function attachListeners(socket: PooledSocket): void {
-  socket.gantryListening = true;
-  socket.on('data', (chunk: Buffer) => socket.gantryExchange?.onData(chunk));
-  socket.on('end', () => socket.gantryExchange?.onEnd());
-  socket.on('close', () => socket.gantryExchange?.onClose());
-  socket.on('error', (err: Error) => socket.gantryExchange?.onError(err));
-  socket.on('timeout', () => socket.gantryExchange?.onTimeout());
+  const onData = (chunk: Buffer) => socket.gantryExchange?.onData(chunk);
+  const onEnd = () => socket.gantryExchange?.onEnd();
+  const onClose = () => socket.gantryExchange?.onClose();
+  const onError = (err: Error) => socket.gantryExchange?.onError(err);
+  const onTimeout = () => socket.gantryExchange?.onTimeout();
+  socket.on('data', onData);
+  socket.on('end', onEnd);
+  socket.on('close', onClose);
+  socket.on('error', onError);
+  socket.on('timeout', onTimeout);
+  socket.gantryDetach = () => {
+    socket.off('data', onData);
+    socket.off('end', onEnd);
+    socket.off('close', onClose);
+    socket.off('error', onError);
+    socket.off('timeout', onTimeout);
+    socket.gantryDetach = undefined;
+  };
 }
 
 /**
@@ -270,7 +300,7 @@ class Exchange implements ResponseSink {
 
   start(head: string): void {
     const socket = this.#socket;
-    if (!socket.gantryListening) attachListeners(socket);
+    if (!socket.gantryDetach) attachListeners(socket);
     socket.gantryExchange = this;
     const signal = this.#req.signal;
     if (signal) {

@@ -74,6 +74,11 @@ export class SocketPool {
     }
   }
 
+  /** Stops counting a lent connection (handed over for good): it no longer holds a place under the limit. */
+  forget(socket: Socket): void {
+    if (this.#all.delete(socket)) this.#wakeOne();
+  }
+
   /** Returns a connection after a complete exchange: kept for reuse when `reusable`, else closed. */
   release(socket: Socket, reusable: boolean): void {
     if (reusable && !this.#closed && !socket.destroyed) {
@@ -121,7 +126,7 @@ export class SocketPool {
     // An idle connection the daemon closes must not raise an unhandled 'error'.
     socket.on('error', () => {});
     socket.once('close', () => {
-      this.#all.delete(socket);
+      if (!this.#all.delete(socket)) return; // forgotten: handed over for good
       const at = this.#idle.indexOf(socket);
       if (at >= 0) this.#idle.splice(at, 1);
       this.#wakeOne();

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { type AddressInfo, createServer, connect as netConnect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EngineError, type LogFrame } from '../../src/index.ts';
+import { connect, EngineError, type LogFrame } from '../../src/index.ts';
 import { collect, skipOnPodman, TEST_IMAGE, TEST_LABELS, testClient, uniqueName } from '../support.ts';
 
 const created: string[] = [];
@@ -213,6 +215,73 @@ describe('exec', () => {
     // the connection is gone in both directions (the loop in the container goes on until it is removed)
     assert.equal(session.stdin.destroyed, true);
     assert.equal((await docker.exec.inspect(Id)).Running, true);
+  });
+
+  test('exec start takes an idle keep-alive connection (no new connection per exec); a stale one is replaced', async (t) => {
+    const engine = docker.endpoint;
+    if (engine.kind === 'ssh' || (engine.kind === 'tcp' && engine.tls))
+      return t.skip('needs a unix or plain tcp engine');
+    // A TCP relay in front of the engine that sees on which connection each exec start arrives and,
+    // when told, drops one that arrives on a connection that already carried a request (a keep-alive
+    // connection the daemon closed while idle: a fault the daemon cannot be made to produce on demand).
+    const starts = { reused: 0, fresh: 0, dropped: 0 };
+    let dropNextReuse = false;
+    const relay = createServer({ allowHalfOpen: true }, (client) => {
+      const upstream =
+        engine.kind === 'unix'
+          ? netConnect({ path: engine.socketPath, allowHalfOpen: true })
+          : netConnect({ host: engine.hostname, port: engine.port, allowHalfOpen: true });
+      let requests = 0;
+      client.on('data', (chunk: Buffer) => {
+        const line = chunk.toString('latin1', 0, chunk.indexOf('\r\n'));
+        if (/^[A-Z]+ \S+ HTTP\/1\.1$/.test(line)) {
+          const reused = requests++ > 0;
+          if (/^POST \S+\/exec\/\w+\/start /.test(line)) {
+            if (reused && dropNextReuse) {
+              dropNextReuse = false;
+              starts.dropped++;
+              client.destroy();
+              upstream.destroy();
+              return;
+            }
+            starts[reused ? 'reused' : 'fresh']++;
+          }
+        }
+        upstream.write(chunk);
+      });
+      client.on('end', () => upstream.end());
+      upstream.pipe(client);
+      for (const socket of [client, upstream]) {
+        socket.on('error', () => {
+          client.destroy();
+          upstream.destroy();
+        });
+      }
+    });
+    relay.listen(0, '127.0.0.1');
+    await once(relay, 'listening');
+    const client = connect({ host: `tcp://127.0.0.1:${(relay.address() as AddressInfo).port}`, env: {} });
+    const run = async (beforeStart = () => {}) => {
+      const { Id } = await client.exec.create(container, { Cmd: ['echo', 'reused'], AttachStdout: true });
+      beforeStart();
+      const session = await client.exec.start(Id, { Tty: false });
+      const frames = await collect(session.output);
+      assert.equal(text(frames), 'reused\n');
+      assert.equal(await session.exitCode(), 0);
+    };
+    try {
+      await client.system.ping();
+      await run();
+      assert.deepEqual(starts, { reused: 1, fresh: 0, dropped: 0 }, 'exec start dialed a new connection');
+      // exec start on an idle connection that then closes without answering: started on a new one
+      await run(() => {
+        dropNextReuse = true;
+      });
+      assert.deepEqual(starts, { reused: 1, fresh: 1, dropped: 1 });
+    } finally {
+      await client.close();
+      relay.close();
+    }
   });
 
   test('exec in an unknown container is API_NOT_FOUND; in a stopped one API_CONFLICT', {
