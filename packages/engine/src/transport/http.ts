@@ -128,14 +128,16 @@ export class HttpTransport {
   /**
    * Hands an idle keep-alive connection over for good — to a hijack (attach, exec start), which then
    * skips dialing (a TLS handshake, an ssh channel) — or `undefined` when none is idle. It leaves the
-   * pool and its limit. The daemon may have closed it meanwhile: a caller retries on a fresh connection
-   * when it ends before any answer.
+   * pool and its limit, and a replacement is dialed in the background for the requests that follow.
+   * The daemon may have closed it meanwhile: a caller retries on a fresh connection when it ends
+   * before any answer.
    */
   takeIdleConnection(): Socket | undefined {
     const socket = this.#pool.takeIdle() as PooledSocket | undefined;
     if (!socket) return undefined;
     this.#pool.forget(socket);
     socket.gantryDetach?.();
+    this.#pool.openSpare();
     return socket;
   }
 

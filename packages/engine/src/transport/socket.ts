@@ -1,6 +1,7 @@
 import { type NetConnectOpts, connect as netConnect, type Socket } from 'node:net';
+import type { SecureContext } from 'node:tls';
 import { EngineConnectionError } from '../errors.ts';
-import type { Endpoint } from './endpoint.ts';
+import type { Endpoint, TlsMaterial } from './endpoint.ts';
 import type { SshDialer, SshOptions } from './ssh.ts';
 
 /**
@@ -157,18 +158,33 @@ function createRawSocket(endpoint: DirectEndpoint): Socket {
       readableHighWaterMark: READ_AHEAD_BYTES,
     } as NetConnectOpts);
   }
-  const { ca, cert, key, verify } = endpoint.tls;
   // TLS runs over a half-open-capable TCP socket so stdin EOF can be signalled while output flows.
   // node:tls is loaded here, on the first TLS connection: importing it costs ~20 ms of start-up.
-  return process.getBuiltinModule('node:tls').connect({
+  const tls = process.getBuiltinModule('node:tls');
+  return tls.connect({
     socket: netConnect({ host: endpoint.hostname, port: endpoint.port, allowHalfOpen: true }),
     servername: isIp(endpoint.hostname) ? undefined : endpoint.hostname,
-    ca,
-    cert,
-    key,
-    rejectUnauthorized: verify,
+    secureContext: secureContextOf(endpoint.tls, tls),
+    rejectUnauthorized: endpoint.tls.verify,
     ALPNProtocols: ['http/1.1'],
   });
+}
+
+/** One secure context per client's TLS material, built on its first connection. */
+const secureContexts = new WeakMap<TlsMaterial, SecureContext>();
+
+/**
+ * The CA, certificate and key parsed once: given to each `tls.connect` instead, they are parsed
+ * into a new context per connection (0.3-0.6 ms here, on every pooled or hijacked connection).
+ */
+function secureContextOf(material: TlsMaterial, tls: typeof import('node:tls')): SecureContext {
+  let context = secureContexts.get(material);
+  if (!context) {
+    const { ca, cert, key } = material;
+    context = tls.createSecureContext({ ca, cert, key });
+    secureContexts.set(material, context);
+  }
+  return context;
 }
 
 function isIp(hostname: string): boolean {

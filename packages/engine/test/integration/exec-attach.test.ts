@@ -217,7 +217,7 @@ describe('exec', () => {
     assert.equal((await docker.exec.inspect(Id)).Running, true);
   });
 
-  test('exec start takes an idle keep-alive connection (no new connection per exec); a stale one is replaced', async (t) => {
+  test('exec start takes an idle keep-alive connection (no new connection per exec) and a spare is dialed for the next request; a stale one is replaced', async (t) => {
     const engine = docker.endpoint;
     if (engine.kind === 'ssh' || (engine.kind === 'tcp' && engine.tls))
       return t.skip('needs a unix or plain tcp engine');
@@ -226,7 +226,9 @@ describe('exec', () => {
     // connection the daemon closed while idle: a fault the daemon cannot be made to produce on demand).
     const starts = { reused: 0, fresh: 0, dropped: 0 };
     let dropNextReuse = false;
+    let connections = 0;
     const relay = createServer({ allowHalfOpen: true }, (client) => {
+      connections++;
       const upstream =
         engine.kind === 'unix'
           ? netConnect({ path: engine.socketPath, allowHalfOpen: true })
@@ -261,18 +263,28 @@ describe('exec', () => {
     relay.listen(0, '127.0.0.1');
     await once(relay, 'listening');
     const client = connect({ host: `tcp://127.0.0.1:${(relay.address() as AddressInfo).port}`, env: {} });
-    const run = async (beforeStart = () => {}) => {
+    const run = async (beforeStart = () => {}, afterStart = async () => {}) => {
       const { Id } = await client.exec.create(container, { Cmd: ['echo', 'reused'], AttachStdout: true });
       beforeStart();
       const session = await client.exec.start(Id, { Tty: false });
+      await afterStart();
       const frames = await collect(session.output);
       assert.equal(text(frames), 'reused\n');
       assert.equal(await session.exitCode(), 0);
     };
     try {
       await client.system.ping();
-      await run();
+      // The spare is dialed while the exec runs, and the exit code's inspect goes over it: no
+      // connection is opened after the output (over TLS, a handshake the caller would wait for).
+      await run(undefined, async () => {
+        for (const deadline = Date.now() + 5_000; connections < 2; ) {
+          if (Date.now() > deadline)
+            assert.fail('no spare connection was dialed after exec start took the idle one');
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      });
       assert.deepEqual(starts, { reused: 1, fresh: 0, dropped: 0 }, 'exec start dialed a new connection');
+      assert.equal(connections, 2, 'the exit code was asked on a new connection, not on the spare');
       // exec start on an idle connection that then closes without answering: started on a new one
       await run(() => {
         dropNextReuse = true;
