@@ -9,11 +9,12 @@
  * - exec round trip (create, start, drain, exit code) per second.
  * Targets (issue 6): >= 0.9x direct for requests, >= 0.95x for stream throughput.
  *
- * Two more peers, measured in the same rounds, show what part of the gap any proxy has here: the
+ * Three more peers, measured in the same rounds, show what part of the gap any proxy has here: the
  * same client through a byte relay process (bench/relay.ts: a second hop, nothing parsed) over
  * plain TCP, and over TLS with the gateway's certificate (the hop and the encryption the gateway
- * cannot skip). `x TLS relay` is the gateway against the latter: what its HTTP handling,
- * authentication, policy and audit cost on top.
+ * cannot skip), and through the least an HTTP-aware TLS proxy in Node does (bench/relay.ts --http:
+ * Node's HTTP server and client, nothing judged). `x TLS relay` and `x TLS proxy` are the gateway
+ * against those: what its HTTP handling, authentication, policy and audit cost on top.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -61,7 +62,7 @@ const SIZES = {
 } as const;
 
 /** The ways the client reaches the engine, measured in this order in even rounds (reversed in odd). */
-type Peer = 'direct' | 'relay' | 'tlsRelay' | 'gateway';
+type Peer = 'direct' | 'relay' | 'tlsRelay' | 'tlsProxy' | 'gateway';
 
 /** Operations (or MB, for streams) per second, one value per round, per peer. */
 type Measured = Record<Peer, number[]>;
@@ -106,7 +107,8 @@ export async function runGatewayBench(options: GatewayBenchOptions): Promise<num
     if (endpoint.kind === 'unix' || (endpoint.kind === 'tcp' && !endpoint.tls)) {
       const plain = await startRelay(endpoint.url);
       const secure = await startRelay(endpoint.url, join(dataDir, 'gateway'));
-      relays.push(plain.child, secure.child);
+      const proxy = await startRelay(endpoint.url, join(dataDir, 'gateway'), { http: true });
+      relays.push(plain.child, secure.child, proxy.child);
       clients.relay = connect({ host: `tcp://127.0.0.1:${plain.port}`, env: {}, credentials: false });
       clients.tlsRelay = connect({
         host: `tcp://127.0.0.1:${secure.port}`,
@@ -114,10 +116,18 @@ export async function runGatewayBench(options: GatewayBenchOptions): Promise<num
         env: {},
         credentials: false,
       });
+      clients.tlsProxy = connect({
+        host: `tcp://127.0.0.1:${proxy.port}`,
+        tls: { ca, verify: true },
+        env: {},
+        credentials: false,
+      });
     } else {
       progress(`no relay peers: they splice bytes to a unix or plain tcp engine, not ${endpoint.url}`);
     }
-    const peers = (['direct', 'relay', 'tlsRelay', 'gateway'] as const).filter((peer) => clients[peer]);
+    const peers = (['direct', 'relay', 'tlsRelay', 'tlsProxy', 'gateway'] as const).filter(
+      (peer) => clients[peer],
+    );
 
     for (let i = 0; i < sizes.containers; i++) {
       const { Id } = await direct.containers.create({ Image: TEST_IMAGE, Cmd: ['true'], Labels: labels });
@@ -205,7 +215,7 @@ export async function runGatewayBench(options: GatewayBenchOptions): Promise<num
 
     const results = [];
     for (const item of cases) {
-      const measured: Measured = { direct: [], relay: [], tlsRelay: [], gateway: [] };
+      const measured: Measured = { direct: [], relay: [], tlsRelay: [], tlsProxy: [], gateway: [] };
       // Warm every path (connections, TLS sessions, the console's token cache) before measuring.
       for (const peer of peers) await item.run(clients[peer] as DockerClient);
       for (let round = 0; round < sizes.rounds; round++) {
@@ -226,9 +236,11 @@ export async function runGatewayBench(options: GatewayBenchOptions): Promise<num
         direct: figure('direct') as number,
         relay: figure('relay'),
         tlsRelay: figure('tlsRelay'),
+        tlsProxy: figure('tlsProxy'),
         gateway: figure('gateway') as number,
         ratio,
         ratioToTlsRelay: ratioTo('tlsRelay'),
+        ratioToTlsProxy: ratioTo('tlsProxy'),
         relayRatio:
           figure('relay') === undefined
             ? undefined
@@ -248,15 +260,15 @@ export async function runGatewayBench(options: GatewayBenchOptions): Promise<num
       (value === undefined ? '—' : `${value.toFixed(value < 10 ? 2 : 1)}${suffix}`).padStart(width);
     console.log('\nEngine API gateway vs direct (medians of the rounds):\n');
     console.log(
-      `  ${'case'.padEnd(50)} ${'direct'.padStart(14)} ${'relay'.padStart(14)} ${'TLS relay'.padStart(14)} ${'gateway'.padStart(14)} ${'x direct'.padStart(9)} ${'x TLS relay'.padStart(12)}  target`,
+      `  ${'case'.padEnd(50)} ${'direct'.padStart(14)} ${'relay'.padStart(14)} ${'TLS relay'.padStart(14)} ${'TLS HTTP proxy'.padStart(14)} ${'gateway'.padStart(14)} ${'x direct'.padStart(9)} ${'x TLS relay'.padStart(12)} ${'x TLS proxy'.padStart(12)}  target`,
     );
     for (const r of results) {
       console.log(
-        `  ${r.title.padEnd(50)} ${cell(r.direct, ` ${r.unit}`, 14)} ${cell(r.relay, ` ${r.unit}`, 14)} ${cell(r.tlsRelay, ` ${r.unit}`, 14)} ${cell(r.gateway, ` ${r.unit}`, 14)} ${cell(r.ratio, 'x', 9)} ${cell(r.ratioToTlsRelay, 'x', 12)}  >= ${r.target}x ${r.met ? 'met' : 'MISSED'}`,
+        `  ${r.title.padEnd(50)} ${cell(r.direct, ` ${r.unit}`, 14)} ${cell(r.relay, ` ${r.unit}`, 14)} ${cell(r.tlsRelay, ` ${r.unit}`, 14)} ${cell(r.tlsProxy, ` ${r.unit}`, 14)} ${cell(r.gateway, ` ${r.unit}`, 14)} ${cell(r.ratio, 'x', 9)} ${cell(r.ratioToTlsRelay, 'x', 12)} ${cell(r.ratioToTlsProxy, 'x', 12)}  >= ${r.target}x ${r.met ? 'met' : 'MISSED'}`,
       );
     }
     console.log(
-      "\n  relay: the client through a process that splices bytes to the engine (no TLS, nothing parsed);\n  TLS relay: the same with TLS and the gateway's certificate. x TLS relay = gateway / TLS relay.",
+      "\n  relay: the client through a process that splices bytes to the engine (no TLS, nothing parsed);\n  TLS relay: the same with TLS and the gateway's certificate;\n  TLS HTTP proxy: Node's HTTP server and client forwarding each request over TLS, nothing judged.\n  x TLS relay, x TLS proxy = gateway / that peer.",
     );
     writeJson(options.out, { bench: 'gateway', quick: options.quick, engine: direct.endpoint.url, results });
     console.log(`\nJSON: ${options.out}`);
@@ -286,10 +298,18 @@ async function perSecond(count: number, call: () => Promise<void>, workers = 1):
   return count / ((performance.now() - start) / 1000);
 }
 
-/** bench/relay.ts as its own process in front of `engine` (TLS with `certDir`'s cert.pem / key.pem). */
-async function startRelay(engine: string, certDir?: string): Promise<{ child: ChildProcess; port: number }> {
+/**
+ * bench/relay.ts as its own process in front of `engine` (TLS with `certDir`'s cert.pem / key.pem;
+ * `http`: the HTTP-aware proxy instead of the byte relay).
+ */
+async function startRelay(
+  engine: string,
+  certDir?: string,
+  options: { http?: boolean } = {},
+): Promise<{ child: ChildProcess; port: number }> {
   const tls = certDir ? [join(certDir, 'cert.pem'), join(certDir, 'key.pem')] : [];
-  const child = spawn(process.execPath, [join(import.meta.dirname, 'relay.ts'), engine, ...tls], {
+  const mode = options.http ? ['--http'] : [];
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'relay.ts'), ...mode, engine, ...tls], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
