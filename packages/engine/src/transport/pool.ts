@@ -24,6 +24,8 @@ export class SocketPool {
   #opening = 0;
   readonly #waiters: (() => void)[] = [];
   #closed = false;
+  /** Aborts the spare connections still being dialed when the pool closes. */
+  readonly #spareDials = new AbortController();
   readonly #idleSince = new WeakMap<Socket, number>();
   #sweep: NodeJS.Timeout | undefined;
 
@@ -79,12 +81,13 @@ export class SocketPool {
    * Called after a hijack took the idle connection: the request that usually follows (an exec's
    * inspect for its exit code) then finds one ready instead of paying a TLS handshake (~3-8 ms here)
    * or an ssh channel while the client waits. A failure is left to that next request to meet and
-   * report. The dial itself may hold the process up to the connect timeout (the engine just answered).
+   * report. Closing the pool abandons a dial still under way, so it never holds a closed client's
+   * process open.
    */
   openSpare(): void {
     if (this.#closed || this.#idle.length > 0 || this.#all.size + this.#opening >= this.#maxSockets) return;
     this.#opening++;
-    this.#dialer.open(this.#connectMs).then(
+    this.#dialer.open(this.#connectMs, this.#spareDials.signal).then(
       (socket) => {
         this.#opening--;
         this.#track(socket);
@@ -118,6 +121,7 @@ export class SocketPool {
   /** Closes every connection, lent or idle. */
   close(): void {
     this.#closed = true;
+    this.#spareDials.abort();
     if (this.#sweep) clearTimeout(this.#sweep);
     for (const socket of this.#all) socket.destroy();
     for (const wake of this.#waiters.splice(0)) wake();

@@ -72,10 +72,10 @@ test('events: raw events and changes, filtered, with their delivery delay record
   await docker.containers.unpause(box.id);
   const messages = await readUntil(socket, (m) => m.type === 'event' && m.event.Action === 'unpause');
   const events = messages.filter((m) => m.type === 'event');
-  assert.deepEqual(
-    events.map((m) => m.event.Action),
-    ['pause', 'unpause'],
-  );
+  // The container's own start event can still be on its way from the daemon when the channel opens
+  // (seen once in CI, on a loaded machine): it may come first, nothing else may.
+  const actions = events.map((m) => m.event.Action);
+  assert.deepEqual(actions[0] === 'start' ? actions.slice(1) : actions, ['pause', 'unpause']);
   assert.ok(events.every((m) => m.event.Actor.ID === box.id));
   const change =
     messages.find((m) => m.type === 'change') ?? (await readUntil(socket, (m) => m.type === 'change')).at(-1);
