@@ -6,7 +6,7 @@
  * (own bridge and subnet per slot) — and all of it is reset and deleted at teardown.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { endpointFor, engineRequest, ensureTools, ping } from './engine.ts';
 import {
@@ -216,6 +216,7 @@ export async function stopPodman(paths: SlotPaths, pid: number | undefined): Pro
   await killLeftovers([paths.podmanDir, paths.podmanRunRoot]);
   await unmountUnder([paths.podmanDir, paths.podmanRunRoot]);
   await removeNetworkLeftovers([files.subnet, files.subnetPool]);
+  await removeDnsLeftovers([files.subnet, files.subnetPool]);
   rmSync(paths.podmanDir, { recursive: true, force: true });
   rmSync(paths.podmanRunRoot, { recursive: true, force: true });
 }
@@ -243,6 +244,34 @@ async function killLeftovers(roots: string[]): Promise<void> {
   }
   const deadline = Date.now() + 5_000;
   while (leftovers.some((pid) => processArgv(pid) !== undefined) && Date.now() < deadline) await sleep(50);
+}
+
+/** Where rootful netavark keeps aardvark-dns's per-network files: one directory for the machine. */
+const AARDVARK_DIR = '/run/containers/networks/aardvark-dns';
+
+/**
+ * aardvark-dns (the DNS of Podman's named networks) lives outside the run's directories: rootful
+ * netavark keeps one per machine, with a file per network whose first line is the network's gateway
+ * address. `podman system reset` leaves the run's files and the process behind. The files whose
+ * gateway lies in `ranges` are the run's and go; once no network's file is left, nothing needs the
+ * process (anyone else's network keeps it running), so it is stopped.
+ */
+async function removeDnsLeftovers(ranges: string[]): Promise<void> {
+  if (!existsSync(AARDVARK_DIR)) return;
+  const networks = readdirSync(AARDVARK_DIR).filter((name) => name !== 'aardvark.pid');
+  const ours = networks.filter((name) => {
+    const gateway = readFileSync(join(AARDVARK_DIR, name), 'utf8').split('\n', 1)[0]?.trim() ?? '';
+    return ranges.some((range) => gateway !== '' && inRange(gateway, range));
+  });
+  if (ours.length > 0) say(`deleting aardvark-dns's files of ${ours.length} leftover network(s) of Podman`);
+  for (const name of ours) rmSync(join(AARDVARK_DIR, name), { force: true });
+  if (ours.length < networks.length) return;
+  const pidFile = join(AARDVARK_DIR, 'aardvark.pid');
+  const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : Number.NaN;
+  if (!Number.isInteger(pid) || !isRunning(pid, 'aardvark-dns')) return;
+  say(`stopping aardvark-dns (pid ${pid}): no network is left for it to serve`);
+  await stopProcess(pid, 'aardvark-dns', 5_000);
+  rmSync(pidFile, { force: true });
 }
 
 /**
