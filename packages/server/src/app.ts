@@ -165,13 +165,14 @@ export async function startConsole(
     const port = (server.address() as AddressInfo).port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
-    stdout.write(`Gantry console listening on ${url}\n`);
-    if (setupToken) {
-      stdout.write(
-        `\n  No administrator yet. One-time setup token (POST /api/setup, or the setup page):\n\n` +
-          `    ${setupToken}\n\n`,
-      );
-    }
+    // One write: a reader of a pipe that sees the banner sees the setup token with it.
+    stdout.write(
+      `Gantry console listening on ${url}\n` +
+        (setupToken
+          ? `\n  No administrator yet. One-time setup token (POST /api/setup, or the setup page):\n\n` +
+            `    ${setupToken}\n\n`
+          : ''),
+    );
     log.info('console started', { url, database: db.dialect, engines: engines.list().length });
 
     let closing: Promise<void> | undefined;

@@ -69,9 +69,18 @@ test('npm start prints the setup token once; POST /api/setup takes it exactly on
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, GANTRY_LOG_LEVEL: 'warn' },
+      // Its own process group: npm start runs the server as a child, which a failed test must not
+      // leave behind holding this file's pipes (the test process would never exit).
+      detached: true,
     },
   );
-  after(() => child.kill('SIGKILL'));
+  after(() => {
+    try {
+      process.kill(-(child.pid as number), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  });
   const { url, output } = await started(child);
   const token = /\b(gst_[A-Za-z0-9_-]+)/.exec(output())?.[1];
   assert.ok(token, `a setup token is printed: ${output()}`);
